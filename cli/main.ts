@@ -1,0 +1,37 @@
+// `splitloop <command>`: each command is a function of its arguments returning the exit code.
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { describe: string; load: () => Promise<Command> }> = {
+  start: { describe: 'start DynamoDB Local, the local AppSync API and the dashboard', load: async () => (await import('./start.ts')).startCommand },
+  evaluate: {
+    describe: 'run one handler of an APPSYNC_JS file offline, like AppSync EvaluateCode',
+    load: async () => (await import('../local/cli/evaluate.ts')).evaluateCommand,
+  },
+  stats: {
+    describe: 'print the statistics of the results engine for the given counts',
+    load: async () => {
+      const { statsCommand } = await import('./stats.ts');
+      return (argv) => statsCommand(argv, process.stdin);
+    },
+  },
+  token: { describe: 'print a Cognito-style JWT the local API accepts', load: async () => (await import('../local/cli/token.ts')).tokenCommand },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.describe}`);
+  return `usage: splitloop <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`splitloop: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load())(rest);
+}

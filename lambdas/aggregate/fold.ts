@@ -1,0 +1,77 @@
+// Pure folding of stream records into per-variant deltas. Totals are driven by the per-user
+// counter items (assignment, attribution), whose old and new images give exact deltas for counts,
+// sums and sums of squares without ever reading raw events.
+export const TOTAL_FIELDS = [
+  'exposures',
+  'referrers',
+  'invites',
+  'invitesSumSq',
+  'clicks',
+  'signups',
+  'conversions',
+  'conversionsSumSq',
+  'convertingReferrers',
+  'convertingReferees',
+  'revenue',
+  'revenueSumSq',
+] as const;
+export type TotalField = (typeof TOTAL_FIELDS)[number];
+export type Totals = Record<TotalField, number>;
+
+export interface Image {
+  entity?: string;
+  experimentId?: string;
+  variant?: string;
+  invites?: number;
+  clicks?: number;
+  signups?: number;
+  conversions?: number;
+  revenue?: number;
+}
+
+export interface Change {
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  oldImage?: Image;
+  newImage?: Image;
+}
+
+export const emptyTotals = (): Totals => Object.fromEntries(TOTAL_FIELDS.map((f) => [f, 0])) as Totals;
+
+const n = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** Adds one change's effect to `deltas` (keyed by `experimentId|variant`). */
+export function foldChange(change: Change, deltas: Map<string, Totals>): void {
+  const image = change.newImage ?? change.oldImage;
+  if (!image?.experimentId || !image.variant) return;
+  if (image.entity !== 'Assignment' && image.entity !== 'Attribution') return;
+  // Items are never deleted on purpose; a TTL or manual REMOVE must not un-count history.
+  if (change.eventName === 'REMOVE') return;
+  const key = `${image.experimentId}|${image.variant}`;
+  const d = deltas.get(key) ?? emptyTotals();
+  const before = change.eventName === 'INSERT' ? {} : (change.oldImage ?? {});
+  const after = change.newImage ?? {};
+
+  if (image.entity === 'Assignment') {
+    if (change.eventName === 'INSERT') d.exposures += 1;
+    const inv0 = n(before.invites), inv1 = n(after.invites);
+    d.invites += inv1 - inv0;
+    d.invitesSumSq += inv1 * inv1 - inv0 * inv0;
+    if (inv0 === 0 && inv1 > 0) d.referrers += 1;
+    d.clicks += n(after.clicks) - n(before.clicks);
+    d.signups += n(after.signups) - n(before.signups);
+    const c0 = n(before.conversions), c1 = n(after.conversions);
+    d.conversions += c1 - c0;
+    d.conversionsSumSq += c1 * c1 - c0 * c0;
+    if (c0 === 0 && c1 > 0) d.convertingReferrers += 1;
+    const r0 = n(before.revenue), r1 = n(after.revenue);
+    d.revenue += r1 - r0;
+    d.revenueSumSq += r1 * r1 - r0 * r0;
+  } else if (n(before.conversions) === 0 && n(after.conversions) > 0) {
+    d.convertingReferees += 1;
+  }
+  deltas.set(key, d);
+}
+
+export function isZero(t: Totals): boolean {
+  return TOTAL_FIELDS.every((f) => t[f] === 0);
+}

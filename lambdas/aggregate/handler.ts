@@ -1,0 +1,148 @@
+// Stream aggregator: folds a batch of changes into per-variant totals with one transaction per
+// batch (one update per variant plus a marker item for the batch), then publishes each touched
+// experiment's totals once. The marker's attribute_not_exists condition makes a retried batch a
+// no-op, and nothing after the commit may throw: a failure there would make Lambda retry (or
+// bisect) a batch whose counts are already in.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { getConfig, getDynamoDb } from '../shared/config.ts';
+import { callGraphql } from '../shared/graphql-client.ts';
+import { keys } from '../shared/items.ts';
+import { transactWrite, type TransactItem } from '../shared/table.ts';
+import { foldChange, isZero, TOTAL_FIELDS, type Change, type Image, type Totals } from './fold.ts';
+
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  dynamodb: {
+    SequenceNumber: string;
+    NewImage?: Record<string, AttributeValue>;
+    OldImage?: Record<string, AttributeValue>;
+  };
+}
+
+export interface StreamEvent {
+  Records: StreamRecord[];
+}
+
+/** DynamoDB allows 100 items per transaction: 99 variant updates and the batch marker. */
+const MAX_UPDATES_PER_TRANSACTION = 99;
+const MARKER_TTL_SECONDS = 7 * 86_400;
+
+const image = (raw?: Record<string, AttributeValue>) => (raw ? (unmarshall(raw) as Image) : undefined);
+
+export function foldBatch(records: StreamRecord[]): Map<string, Totals> {
+  const deltas = new Map<string, Totals>();
+  for (const r of records) {
+    const change: Change = { eventName: r.eventName, oldImage: image(r.dynamodb.OldImage), newImage: image(r.dynamodb.NewImage) };
+    foldChange(change, deltas);
+  }
+  for (const [key, d] of deltas) if (isZero(d)) deltas.delete(key);
+  return deltas;
+}
+
+function aggregateUpdate(experimentId: string, variant: string, d: Totals, now: string): TransactItem {
+  const fields = TOTAL_FIELDS.filter((f) => d[f] !== 0);
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#entity': 'entity', '#exp': 'experimentId', '#variant': 'variant' };
+  const values: Record<string, unknown> = { ':now': now, ':entity': 'Aggregate', ':exp': experimentId, ':variant': variant };
+  fields.forEach((f, i) => {
+    names[`#t${i}`] = f;
+    values[`:t${i}`] = d[f];
+  });
+  const add = fields.map((_, i) => `#t${i} :t${i}`).join(', ');
+  return {
+    update: keys.aggregate(experimentId, variant),
+    expression: `SET #updatedAt = :now, #entity = :entity, #exp = :exp, #variant = :variant${add ? ` ADD ${add}` : ''}`,
+    names,
+    values,
+  };
+}
+
+async function commit(records: StreamRecord[], deltas: Map<string, Totals>): Promise<void> {
+  const first = records[0]!.dynamodb.SequenceNumber;
+  const last = records[records.length - 1]!.dynamodb.SequenceNumber;
+  const now = new Date().toISOString();
+  const updates = [...deltas].map(([key, d]) => {
+    const [experimentId, variant] = key.split('|') as [string, string];
+    return aggregateUpdate(experimentId, variant, d, now);
+  });
+  for (let chunk = 0; chunk * MAX_UPDATES_PER_TRANSACTION < updates.length; chunk += 1) {
+    const marker: TransactItem = {
+      put: {
+        pk: `AGGBATCH#${first}-${last}`,
+        sk: `CHUNK#${chunk}`,
+        entity: 'AggregateBatch',
+        records: records.length,
+        expiresAt: Math.floor(Date.now() / 1000) + MARKER_TTL_SECONDS,
+      },
+      condition: { expression: 'attribute_not_exists(pk)' },
+    };
+    const slice = updates.slice(chunk * MAX_UPDATES_PER_TRANSACTION, (chunk + 1) * MAX_UPDATES_PER_TRANSACTION);
+    const outcome = await transactWrite([marker, ...slice]);
+    if (!outcome.ok && outcome.reasons[0] !== 'ConditionalCheckFailed') {
+      throw new Error(`aggregate transaction cancelled: ${outcome.reasons.join(', ')}`);
+    }
+    // reasons[0] === ConditionalCheckFailed: this chunk of this batch was applied before (a retry).
+  }
+}
+
+const PUBLISH = /* GraphQL */ `
+  mutation Publish($input: PublishCountsInput!) {
+    publishCounts(input: $input) { experimentId updatedAt variants { key exposures invites clicks signups conversions revenue } }
+  }
+`;
+
+export async function readLiveCounts(experimentId: string) {
+  const out = await getDynamoDb().send(
+    new QueryCommand({
+      TableName: getConfig().tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: `EXP#${experimentId}` } },
+      ConsistentRead: true,
+    }),
+  );
+  const items = (out.Items ?? []).map((i) => unmarshall(i));
+  const meta = items.find((i) => i.sk === 'META');
+  if (!meta) return null;
+  const byVariant = new Map(items.filter((i) => String(i.sk).startsWith('AGG#')).map((i) => [i.variant as string, i]));
+  let updatedAt = String(meta.updatedAt);
+  const variants = (meta.variants as { key: string }[]).map((v) => {
+    const t = byVariant.get(v.key) ?? {};
+    if (t.updatedAt && t.updatedAt > updatedAt) updatedAt = t.updatedAt;
+    return {
+      key: v.key,
+      exposures: t.exposures ?? 0,
+      invites: t.invites ?? 0,
+      clicks: t.clicks ?? 0,
+      signups: t.signups ?? 0,
+      conversions: t.conversions ?? 0,
+      revenue: t.revenue ?? 0,
+    };
+  });
+  return { experimentId, variants, updatedAt };
+}
+
+async function publish(experimentIds: string[]): Promise<void> {
+  for (const experimentId of experimentIds) {
+    try {
+      const counts = await readLiveCounts(experimentId);
+      if (!counts) continue;
+      const response = await callGraphql(PUBLISH, { input: counts });
+      if (response.errors?.length) console.error(`publishCounts for ${experimentId} failed`, response.errors);
+    } catch (error) {
+      // The totals are committed; a missed push is repaired by the next batch or by liveCounts.
+      console.error(`publishCounts for ${experimentId} failed`, error);
+    }
+  }
+}
+
+export async function handler(event: StreamEvent): Promise<{ experiments: number; variants: number }> {
+  if (!event.Records.length) return { experiments: 0, variants: 0 };
+  const deltas = foldBatch(event.Records);
+  if (!deltas.size) return { experiments: 0, variants: 0 };
+  await commit(event.Records, deltas);
+  const experiments = [...new Set([...deltas.keys()].map((k) => k.split('|')[0]!))];
+  await publish(experiments);
+  return { experiments: experiments.length, variants: deltas.size };
+}

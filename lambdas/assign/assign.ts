@@ -1,0 +1,87 @@
+// Deterministic, sticky assignment. The stored first assignment always wins: weights may change
+// while an experiment runs, and a user must never move between variants.
+import { assignVariant } from '../domain/bucketing.ts';
+import type { Experiment } from '../domain/experiment.ts';
+import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
+import { requireId } from '../shared/args.ts';
+import { isExperimentItem, keys, toExperiment, type AssignmentItem } from '../shared/items.ts';
+import { getItem, putItem } from '../shared/table.ts';
+
+export type NotEnrolledReason = 'EXPERIMENT_NOT_FOUND' | 'NOT_RUNNING' | 'OUTSIDE_COVERAGE';
+
+export interface AssignmentResponse {
+  experimentId: string;
+  userId: string;
+  enrolled: boolean;
+  variant: string | null;
+  config: string | null;
+  bucket: number | null;
+  isNew: boolean;
+  reason: NotEnrolledReason | null;
+  assignedAt: string | null;
+}
+
+/** Experiments change rarely and assign is the hottest path: keep each one for a few seconds. */
+export const EXPERIMENT_CACHE_MS = 5_000;
+const cache = new Map<string, { experiment: Experiment | null; until: number }>();
+
+async function experimentFor(id: string): Promise<Experiment | null> {
+  const hit = cache.get(id);
+  if (hit && hit.until > Date.now()) return hit.experiment;
+  const item = await getItem(keys.experiment(id), false);
+  const experiment = isExperimentItem(item) ? toExperiment(item) : null;
+  cache.set(id, { experiment, until: Date.now() + EXPERIMENT_CACHE_MS });
+  return experiment;
+}
+
+export function clearExperimentCache(): void {
+  cache.clear();
+}
+
+function fromItem(item: AssignmentItem, isNew: boolean): AssignmentResponse {
+  return {
+    experimentId: item.experimentId,
+    userId: item.userId,
+    enrolled: true,
+    variant: item.variant,
+    config: item.config ?? null,
+    bucket: item.bucket,
+    isNew,
+    reason: null,
+    assignedAt: item.assignedAt,
+  };
+}
+
+function notEnrolled(experimentId: string, userId: string, reason: NotEnrolledReason, bucket: number | null = null): AssignmentResponse {
+  return { experimentId, userId, enrolled: false, variant: null, config: null, bucket, isNew: false, reason, assignedAt: null };
+}
+
+export async function assign(event: AppSyncResolverEvent): Promise<AssignmentResponse> {
+  const experimentId = requireId(event.arguments, 'experimentId');
+  const userId = requireId(event.arguments, 'userId');
+  const experiment = await experimentFor(experimentId);
+  if (!experiment) return notEnrolled(experimentId, userId, 'EXPERIMENT_NOT_FOUND');
+  if (experiment.status !== 'RUNNING') return notEnrolled(experimentId, userId, 'NOT_RUNNING');
+
+  const key = keys.assignment(experimentId, userId);
+  const stored = await getItem(key);
+  if (stored) return fromItem(stored as unknown as AssignmentItem, false);
+
+  const choice = assignVariant(experiment, userId);
+  if (!choice.enrolled) return notEnrolled(experimentId, userId, 'OUTSIDE_COVERAGE', choice.bucket);
+  const item: AssignmentItem = {
+    ...key,
+    sk: 'ASSIGN',
+    entity: 'Assignment',
+    experimentId,
+    userId,
+    variant: choice.variantKey,
+    bucket: choice.bucket,
+    config: experiment.variants.find((v) => v.key === choice.variantKey)?.config ?? null,
+    assignedAt: new Date().toISOString(),
+  };
+  // First write wins: a concurrent call that lost the race returns what the winner stored.
+  if (await putItem({ ...item }, { expression: 'attribute_not_exists(pk)' })) return fromItem(item, true);
+  const winner = await getItem(key);
+  return fromItem(winner as unknown as AssignmentItem, false);
+}

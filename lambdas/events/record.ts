@@ -1,0 +1,223 @@
+// Referral events. Each is idempotent by eventId: the event item is written with
+// attribute_not_exists in the same transaction as the counters it moves, so a retry either finds
+// the stored outcome (and returns it) or nothing was written at all.
+//
+// Write cost (DynamoDB transactions cost 2 WCU per item of up to 1 KB):
+//   recordInvite / recordClick:   2 items (event + referrer's counters)              = 4 WCU
+//   recordSignup (counted):       3 items (event + attribution + referrer's counters) = 6 WCU
+//   recordSignup (already attr.): 1 plain put of the event                            = 1 WCU
+//   recordConversion (counted):   3 items (event + attribution + referrer's counters) = 6 WCU
+//   recordConversion (unattributed): 1 plain put of the event                         = 1 WCU
+// test/integration/referrals.test.ts measures these with ReturnConsumedCapacity.
+import { NotFoundError, type FieldProblem } from '../domain/errors.ts';
+import type { Experiment } from '../domain/experiment.ts';
+import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
+import { requireInput } from '../shared/args.ts';
+import { isExperimentItem, keys, toExperiment } from '../shared/items.ts';
+import { getItem, putItem, transactWrite, type TransactItem } from '../shared/table.ts';
+import { OutsideRunningWindowError, SelfReferralError, UnknownCodeError } from './errors.ts';
+import { checkCode, checkEventId, checkId, checkMoney, checkOccurredAt, throwIfAny } from './validate.ts';
+
+type Kind = 'INVITE' | 'CLICK' | 'SIGNUP' | 'CONVERSION';
+type Outcome = 'COUNTED' | 'ALREADY_ATTRIBUTED' | 'UNATTRIBUTED';
+
+export interface RecordResult {
+  eventId: string;
+  kind: Kind;
+  experimentId: string | null;
+  variant: string | null;
+  outcome: Outcome;
+  duplicate: boolean;
+  reason: string | null;
+}
+
+/** Raw events age out after this; the totals they fed stay. */
+export const EVENT_TTL_DAYS = 180;
+const DAY_MS = 86_400_000;
+
+interface CodeItem {
+  code: string;
+  experimentId: string;
+  referrerId: string;
+  variant: string;
+}
+
+function isCodeItem(item: Record<string, unknown> | undefined): item is Record<string, unknown> & CodeItem {
+  return !!item && typeof item.referrerId === 'string' && typeof item.experimentId === 'string';
+}
+
+async function lookupCode(code: string): Promise<CodeItem> {
+  const item = await getItem(keys.code(code), false);
+  if (!isCodeItem(item)) throw new UnknownCodeError(code);
+  return item;
+}
+
+async function loadExperiment(id: string): Promise<Experiment> {
+  const item = await getItem(keys.experiment(id), false);
+  if (!isExperimentItem(item)) throw new NotFoundError('Experiment', id);
+  return toExperiment(item);
+}
+
+function eventItem(result: RecordResult, fields: Record<string, unknown>, now: number) {
+  return {
+    ...keys.event(result.experimentId ?? '-', result.eventId),
+    entity: 'Event',
+    ...fields,
+    result: { ...result, duplicate: false },
+    recordedAt: new Date(now).toISOString(),
+    expiresAt: Math.floor(now / 1000) + EVENT_TTL_DAYS * 86_400,
+  };
+}
+
+const NEW_EVENT = { expression: 'attribute_not_exists(pk)' };
+
+async function storedResult(experimentId: string, eventId: string): Promise<RecordResult> {
+  const item = await getItem(keys.event(experimentId, eventId));
+  const result = item?.result as RecordResult | undefined;
+  if (!result) throw new Error(`event ${eventId} was reported as existing but cannot be read`);
+  return { ...result, duplicate: true };
+}
+
+/** Writes the event on its own (outcomes that move no counter); a repeat returns the first outcome. */
+async function recordOnly(result: RecordResult, fields: Record<string, unknown>): Promise<RecordResult> {
+  if (await putItem(eventItem(result, fields, Date.now()), NEW_EVENT)) return result;
+  return storedResult(result.experimentId!, result.eventId);
+}
+
+/** Writes the event with the counter updates; a cancelled transaction is a repeat or a lost race. */
+async function recordCounted(result: RecordResult, fields: Record<string, unknown>, updates: TransactItem[]) {
+  const outcome = await transactWrite([{ put: eventItem(result, fields, Date.now()), condition: NEW_EVENT }, ...updates]);
+  if (outcome.ok) return { result, reasons: [] as (string | undefined)[] };
+  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(result.experimentId!, result.eventId), reasons: [] };
+  return { result: null, reasons: outcome.reasons };
+}
+
+function referrerCounters(experimentId: string, referrerId: string, add: Record<string, number>): TransactItem {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const parts = Object.entries(add).map(([field, amount], i) => {
+    names[`#f${i}`] = field;
+    values[`:v${i}`] = amount;
+    return `#f${i} :v${i}`;
+  });
+  return {
+    update: keys.assignment(experimentId, referrerId),
+    expression: `ADD ${parts.join(', ')}`,
+    names,
+    values,
+    condition: { expression: 'attribute_exists(pk)' },
+  };
+}
+
+function funnelEvent(kind: 'INVITE' | 'CLICK', counter: 'invites' | 'clicks') {
+  return async (event: AppSyncResolverEvent): Promise<RecordResult> => {
+    const input = requireInput(event.arguments);
+    const problems: FieldProblem[] = [];
+    checkEventId(input.eventId, problems);
+    checkCode(input.code, problems);
+    checkOccurredAt(input.occurredAt, problems);
+    throwIfAny(problems);
+    const eventId = input.eventId as string;
+    const code = await lookupCode(input.code as string);
+    const experiment = await loadExperiment(code.experimentId);
+    const base: RecordResult = { eventId, kind, experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
+    const fields = { code: code.code, referrerId: code.referrerId, channel: input.channel, occurredAt: input.occurredAt ?? null };
+    if (experiment.status !== 'RUNNING') {
+      return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
+    }
+    const written = await recordCounted(base, fields, [referrerCounters(code.experimentId, code.referrerId, { [counter]: 1 })]);
+    if (!written.result) throw new Error(`recording ${kind} ${eventId} was cancelled: ${written.reasons.join(', ')}`);
+    return written.result;
+  };
+}
+
+export const recordInvite = funnelEvent('INVITE', 'invites');
+export const recordClick = funnelEvent('CLICK', 'clicks');
+
+export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordResult> {
+  const input = requireInput(event.arguments);
+  const problems: FieldProblem[] = [];
+  checkEventId(input.eventId, problems);
+  checkCode(input.code, problems);
+  checkId(input.refereeId, 'input.refereeId', problems);
+  checkOccurredAt(input.occurredAt, problems);
+  throwIfAny(problems);
+  const eventId = input.eventId as string;
+  const refereeId = input.refereeId as string;
+  const code = await lookupCode(input.code as string);
+  if (refereeId === code.referrerId) throw new SelfReferralError(refereeId);
+  const experiment = await loadExperiment(code.experimentId);
+  const base: RecordResult = { eventId, kind: 'SIGNUP', experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
+  const existing = await getItem(keys.event(code.experimentId, eventId));
+  if (existing) return storedResult(code.experimentId, eventId);
+  if (experiment.status !== 'RUNNING') throw new OutsideRunningWindowError(experiment.id, experiment.status);
+
+  const attributedAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();
+  const fields = { code: code.code, referrerId: code.referrerId, refereeId, occurredAt: attributedAt };
+  const written = await recordCounted(base, fields, [
+    {
+      put: {
+        ...keys.attribution(code.experimentId, refereeId),
+        entity: 'Attribution',
+        experimentId: code.experimentId,
+        refereeId,
+        referrerId: code.referrerId,
+        variant: code.variant,
+        code: code.code,
+        attributedAt,
+        conversions: 0,
+      },
+      condition: { expression: 'attribute_not_exists(pk)' },
+    },
+    referrerCounters(code.experimentId, code.referrerId, { signups: 1 }),
+  ]);
+  if (written.result) return written.result;
+  if (written.reasons[1] === 'ConditionalCheckFailed') {
+    return recordOnly({ ...base, outcome: 'ALREADY_ATTRIBUTED', reason: `referee ${refereeId} was already attributed to a referrer in this experiment` }, fields);
+  }
+  throw new Error(`recording signup ${eventId} was cancelled: ${written.reasons.join(', ')}`);
+}
+
+interface AttributionItem {
+  referrerId: string;
+  variant: string;
+  attributedAt: string;
+}
+
+export async function recordConversion(event: AppSyncResolverEvent): Promise<RecordResult> {
+  const input = requireInput(event.arguments);
+  const problems: FieldProblem[] = [];
+  checkEventId(input.eventId, problems);
+  checkId(input.experimentId, 'input.experimentId', problems);
+  checkId(input.refereeId, 'input.refereeId', problems);
+  checkMoney(input.value, input.currency, problems);
+  checkOccurredAt(input.occurredAt, problems);
+  throwIfAny(problems);
+  const eventId = input.eventId as string;
+  const experimentId = input.experimentId as string;
+  const refereeId = input.refereeId as string;
+  const value = input.value as number;
+  const experiment = await loadExperiment(experimentId);
+  const occurredAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();
+  const fields = { refereeId, value, currency: input.currency, occurredAt };
+  const base: RecordResult = { eventId, kind: 'CONVERSION', experimentId, variant: null, outcome: 'COUNTED', duplicate: false, reason: null };
+
+  const attribution = (await getItem(keys.attribution(experimentId, refereeId))) as unknown as AttributionItem | undefined;
+  if (!attribution) {
+    return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `referee ${refereeId} did not sign up through a referral in this experiment` }, fields);
+  }
+  const withVariant = { ...base, variant: attribution.variant };
+  const windowEnd = Date.parse(attribution.attributedAt) + experiment.attributionWindowDays * DAY_MS;
+  if (Date.parse(occurredAt) > windowEnd) {
+    return recordOnly(
+      { ...withVariant, outcome: 'UNATTRIBUTED', reason: `conversion is after the ${experiment.attributionWindowDays}-day attribution window (ended ${new Date(windowEnd).toISOString()})` },
+      fields,
+    );
+  }
+  const written = await recordCounted(withVariant, { ...fields, referrerId: attribution.referrerId }, [
+    { update: keys.attribution(experimentId, refereeId), expression: 'ADD #c :one', names: { '#c': 'conversions' }, values: { ':one': 1 } },
+    referrerCounters(experimentId, attribution.referrerId, { conversions: 1, revenue: value }),
+  ]);
+  if (!written.result) throw new Error(`recording conversion ${eventId} was cancelled: ${written.reasons.join(', ')}`);
+  return written.result;
+}

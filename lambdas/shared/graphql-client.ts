@@ -1,0 +1,37 @@
+// Calls the GraphQL API as this function's IAM role (SigV4, service "appsync"), as AppSync expects
+// of callers of @aws_iam fields such as publishCounts.
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { getConfig, MissingSettingError } from './config.ts';
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; errorType?: string }[];
+}
+
+export async function callGraphql<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  const config = getConfig();
+  if (!config.graphqlUrl) throw new MissingSettingError('GRAPHQL_URL');
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) throw new MissingSettingError('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
+  const url = new URL(config.graphqlUrl);
+  const body = JSON.stringify({ query, variables });
+  const signer = new SignatureV4({
+    service: 'appsync',
+    region: config.region,
+    sha256: Sha256,
+    credentials: { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN },
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body,
+  });
+  const response = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+  return (await response.json()) as GraphQLResponse<T>;
+}

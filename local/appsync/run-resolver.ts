@@ -1,0 +1,129 @@
+// Runs a manifest resolver the way AppSync does: unit (request -> data source -> response) or
+// pipeline (before -> each function's request/data source/response -> after), with
+// runtime.earlyReturn, util.error (abort) and util.appendError (continue) semantics.
+import type { FunctionDefinition, ResolverDefinition } from '../../resolvers/manifest-types.ts';
+import { FieldError, type ResolverErrorDetail } from './errors.ts';
+
+export interface ResolverContext {
+  arguments: Record<string, unknown>;
+  source: unknown;
+  identity: unknown;
+  stash: Record<string, unknown>;
+  prev: { result: unknown } | null;
+  result?: unknown;
+  error?: { message: string; type: string } | null;
+  request: { headers: Record<string, string>; domainName: string | null };
+  info: {
+    fieldName: string;
+    parentTypeName: string;
+    variables: Record<string, unknown>;
+    selectionSetList: string[];
+    selectionSetGraphQL: string;
+  };
+  env: Record<string, string>;
+  authType: string;
+}
+
+export type HandlerOutcome =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'earlyReturn'; value: unknown }
+  | { kind: 'error'; error: ResolverErrorDetail };
+
+export interface HandlerRun {
+  outcome: HandlerOutcome;
+  stash: Record<string, unknown>;
+  appendedErrors: ResolverErrorDetail[];
+  logs: string[];
+  /** What the handler asked of `extensions` (subscription filters, invalidations). */
+  extensions: Record<string, unknown>;
+}
+
+/** Evaluates one handler (`request` or `response`) of bundled APPSYNC_JS code. */
+export type JsEngine = (code: string, fn: 'request' | 'response', ctx: ResolverContext) => HandlerRun;
+
+export type DataSourceOutcome = { ok: true; result: unknown } | { ok: false; error: { type: string; message: string }; result?: unknown };
+export type DataSourceInvoker = (request: unknown, ctx: ResolverContext) => Promise<DataSourceOutcome>;
+
+export interface ResolverRuntime {
+  engine: JsEngine;
+  code(source: string): string;
+  dataSource(name: string): DataSourceInvoker;
+  functionDef(name: string): FunctionDefinition;
+  onLog?(lines: string[]): void;
+}
+
+export interface ResolverRunResult {
+  value: unknown;
+  /** util.appendError entries: reported next to the value. */
+  errors: ResolverErrorDetail[];
+  extensions: Record<string, unknown>[];
+}
+
+class Run {
+  readonly errors: ResolverErrorDetail[] = [];
+  readonly extensions: Record<string, unknown>[] = [];
+  constructor(
+    readonly runtime: ResolverRuntime,
+    readonly ctx: ResolverContext,
+  ) {}
+
+  handler(code: string, fn: 'request' | 'response'): Exclude<HandlerOutcome, { kind: 'error' }> {
+    const run = this.runtime.engine(code, fn, this.ctx);
+    this.ctx.stash = run.stash;
+    this.errors.push(...run.appendedErrors);
+    if (Object.keys(run.extensions).length) this.extensions.push(run.extensions);
+    if (run.logs.length) this.runtime.onLog?.(run.logs);
+    if (run.outcome.kind === 'error') throw new FieldError(run.outcome.error);
+    return run.outcome;
+  }
+
+  /** request -> data source -> response for one unit resolver or pipeline function. */
+  async step(code: string, dataSourceName: string): Promise<unknown> {
+    const request = this.handler(code, 'request');
+    if (request.kind === 'earlyReturn') return request.value;
+    const outcome = await this.runtime.dataSource(dataSourceName)(request.value, this.ctx);
+    this.ctx.result = outcome.ok ? outcome.result : (outcome.result ?? null);
+    this.ctx.error = outcome.ok ? null : outcome.error;
+    const response = this.handler(code, 'response');
+    this.ctx.result = undefined;
+    this.ctx.error = undefined;
+    return response.value;
+  }
+}
+
+export async function runResolver(def: ResolverDefinition, runtime: ResolverRuntime, ctx: ResolverContext): Promise<ResolverRunResult> {
+  const run = new Run(runtime, ctx);
+  if (def.kind === 'LAMBDA') {
+    // Direct Lambda resolver: AppSync sends its standard event; a thrown error becomes Lambda:Unhandled.
+    const outcome = await runtime.dataSource(def.dataSource)({ operation: 'Invoke', payload: directLambdaEvent(ctx) }, ctx);
+    if (!outcome.ok) throw new FieldError({ message: outcome.error.message, errorType: outcome.error.type });
+    return { value: outcome.result, errors: [], extensions: [] };
+  }
+  if (def.kind === 'UNIT') {
+    const value = await run.step(runtime.code(def.code), def.dataSource);
+    return { value, errors: run.errors, extensions: run.extensions };
+  }
+  const code = runtime.code(def.code);
+  const before = run.handler(code, 'request');
+  if (before.kind === 'earlyReturn') return { value: before.value, errors: run.errors, extensions: run.extensions };
+  ctx.prev = { result: before.value };
+  for (const name of def.functions) {
+    const fn = runtime.functionDef(name);
+    const result = await run.step(runtime.code(fn.code), fn.dataSource);
+    ctx.prev = { result };
+  }
+  const after = run.handler(code, 'response');
+  return { value: after.value, errors: run.errors, extensions: run.extensions };
+}
+
+export function directLambdaEvent(ctx: ResolverContext) {
+  return {
+    arguments: ctx.arguments,
+    identity: ctx.identity,
+    source: ctx.source,
+    request: ctx.request,
+    info: ctx.info,
+    prev: ctx.prev,
+    stash: ctx.stash,
+  };
+}

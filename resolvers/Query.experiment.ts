@@ -1,0 +1,11 @@
+import { util, type Context } from '@aws-appsync/utils';
+import { get } from '@aws-appsync/utils/dynamodb';
+
+export function request(ctx: Context<{ id: string }>) {
+  return get({ key: { pk: `EXP#${ctx.args.id}`, sk: 'META' } });
+}
+
+export function response(ctx: Context) {
+  if (ctx.error) util.error(ctx.error.message, ctx.error.type);
+  return ctx.result ?? null;
+}

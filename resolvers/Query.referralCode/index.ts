@@ -1,0 +1,25 @@
+import { util, type Context } from '@aws-appsync/utils';
+
+const MAX_ID = 256;
+
+// Pipeline: getAssignment -> createReferralCode -> createReferralCode (retry on a code collision)
+// -> getAssignment (re-read only when a concurrent request stored its code first).
+export function request(ctx: Context<{ experimentId: string; userId: string }>) {
+  const { experimentId, userId } = ctx.args;
+  if (experimentId.length < 1 || experimentId.length > MAX_ID) {
+    util.error(`experimentId must be 1-${MAX_ID} characters`, 'ValidationError');
+  }
+  if (userId.length < 1 || userId.length > MAX_ID) {
+    util.error(`userId must be 1-${MAX_ID} characters`, 'ValidationError');
+  }
+  return {};
+}
+
+export function response(ctx: Context<{ experimentId: string; userId: string }>) {
+  const assignment = ctx.stash.assignment;
+  const base = { experimentId: ctx.args.experimentId, userId: ctx.args.userId };
+  if (!assignment) return { ...base, code: null, variant: null, reason: 'NOT_ASSIGNED' };
+  const code = ctx.stash.code ?? assignment.code;
+  if (!code) util.error('Could not allocate a unique referral code; retry the request', 'CodeAllocationError');
+  return { ...base, code, variant: assignment.variant, reason: null };
+}

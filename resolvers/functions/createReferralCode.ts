@@ -1,0 +1,58 @@
+import { runtime, util, type Context } from '@aws-appsync/utils';
+
+// 31 characters without 0/O, 1/I/L: codes are read aloud and typed from SMS.
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const CODE_LENGTH = 8;
+
+function newCode(): string {
+  const hex = util.autoId().split('-').join('');
+  let code = '';
+  for (const i of [0, 2, 4, 6, 8, 10, 12, 14].slice(0, CODE_LENGTH)) {
+    const byte = Number.parseInt(hex.substring(i, i + 2), 16);
+    code = code + ALPHABET.charAt(byte % ALPHABET.length);
+  }
+  return code;
+}
+
+export function request(ctx: Context<{ experimentId: string; userId: string }>) {
+  const assignment = ctx.stash.assignment;
+  if (!assignment || assignment.code || ctx.stash.code) runtime.earlyReturn(null);
+  const code = newCode();
+  ctx.stash.candidate = code;
+  return {
+    operation: 'TransactWriteItems',
+    transactItems: [
+      {
+        table: ctx.env.MAIN_TABLE_NAME,
+        operation: 'PutItem',
+        key: util.dynamodb.toMapValues({ pk: `CODE#${code}`, sk: 'CODE' }),
+        attributeValues: util.dynamodb.toMapValues({
+          code,
+          experimentId: ctx.args.experimentId,
+          referrerId: ctx.args.userId,
+          variant: assignment.variant,
+          createdAt: util.time.nowISO8601(),
+        }),
+        condition: { expression: 'attribute_not_exists(pk)' },
+      },
+      {
+        table: ctx.env.MAIN_TABLE_NAME,
+        operation: 'UpdateItem',
+        key: util.dynamodb.toMapValues({ pk: `EXP#${ctx.args.experimentId}#U#${ctx.args.userId}`, sk: 'ASSIGN' }),
+        update: { expression: 'SET #code = :code', expressionNames: { '#code': 'code' }, expressionValues: util.dynamodb.toMapValues({ ':code': code }) },
+        condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(#code)', expressionNames: { '#code': 'code' } },
+      },
+    ],
+  };
+}
+
+export function response(ctx: Context) {
+  if (!ctx.error) {
+    ctx.stash.code = ctx.stash.candidate;
+    return ctx.stash.code;
+  }
+  // A cancelled transaction means either the code was taken (retry with the next function) or a
+  // concurrent request stored the user's code first (the final getAssignment re-reads it).
+  if (ctx.error.type !== 'DynamoDB:TransactionCanceledException') util.error(ctx.error.message, ctx.error.type);
+  return null;
+}

@@ -1,0 +1,74 @@
+// The shape of the manifest: plain data that infra/ turns into CDK constructs and local/ turns into a
+// running API. Nothing here may import aws-cdk-lib or local/: both sides read it.
+
+export type KeyType = 'S' | 'N' | 'B';
+
+export interface KeyAttribute {
+  name: string;
+  type: KeyType;
+}
+
+export interface GlobalSecondaryIndex {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name comes from the environment (CDK or local runtime). */
+  id: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalSecondaryIndexes: GlobalSecondaryIndex[];
+  timeToLiveAttribute?: string;
+  stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+}
+
+/** A Lambda function. `entry` exports `handler`. `tables` lists tables it may touch and how. */
+export interface LambdaDefinition {
+  id: string;
+  entry: string;
+  description: string;
+  tables: { table: string; access: 'read' | 'readwrite' }[];
+  /** True when the function calls the GraphQL API itself (signed with IAM). */
+  callsApi?: boolean;
+  memorySize?: number;
+  timeoutSeconds?: number;
+  /** A DynamoDB stream event source, with the batching settings both CDK and the local poller use. */
+  streamSource?: {
+    table: string;
+    batchSize: number;
+    maxBatchingWindowSeconds: number;
+    retryAttempts: number;
+    bisectBatchOnError: boolean;
+  };
+}
+
+export type DataSourceDefinition =
+  | { name: string; type: 'AMAZON_DYNAMODB'; table: string }
+  | { name: string; type: 'AWS_LAMBDA'; lambda: string }
+  | { name: string; type: 'NONE' };
+
+/** An AppSync function of a pipeline resolver. */
+export interface FunctionDefinition {
+  name: string;
+  dataSource: string;
+  /** Path of the APPSYNC_JS source, relative to the repository root. */
+  code: string;
+}
+
+export type ResolverDefinition =
+  | { typeName: string; fieldName: string; kind: 'UNIT'; dataSource: string; code: string }
+  | { typeName: string; fieldName: string; kind: 'PIPELINE'; code: string; functions: string[] }
+  /** A direct Lambda resolver: no code, AppSync sends its standard event to the function. */
+  | { typeName: string; fieldName: string; kind: 'LAMBDA'; dataSource: string };
+
+export interface Manifest {
+  tables: TableDefinition[];
+  /** The API's environment variables (`ctx.env` in resolvers), each naming a table's physical name. */
+  apiEnvironment: Record<string, { table: string }>;
+  lambdas: LambdaDefinition[];
+  dataSources: DataSourceDefinition[];
+  functions: FunctionDefinition[];
+  resolvers: ResolverDefinition[];
+}

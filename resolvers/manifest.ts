@@ -1,0 +1,117 @@
+// The single source of truth of which field is resolved by what. infra/ loops over it to create the
+// CDK resolvers; local/ loops over it to wire the local runtime. Plain data only.
+import type { Manifest, ResolverDefinition } from './manifest-types.ts';
+
+const EXPERIMENTERS_ADMIN = ['createExperiment', 'updateExperiment', 'startExperiment', 'pauseExperiment', 'stopExperiment'];
+const RECORDERS = ['recordInvite', 'recordClick', 'recordSignup', 'recordConversion'];
+
+// Lambda-backed fields go through one small JS resolver rather than a direct Lambda resolver: direct
+// resolvers report every thrown error as `Lambda:Unhandled`, and clients need our errorTypes.
+const lambdaField = (typeName: string, fieldName: string, dataSource: string): ResolverDefinition => ({
+  typeName,
+  fieldName,
+  kind: 'UNIT',
+  dataSource,
+  code: 'resolvers/invokeLambda.ts',
+});
+
+export const manifest: Manifest = {
+  tables: [
+    {
+      id: 'main',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      globalSecondaryIndexes: [
+        // experiments by status, newest first: gsi1pk = STATUS#<status>, gsi1sk = <createdAt>#<id>
+        {
+          indexName: 'gsi1',
+          partitionKey: { name: 'gsi1pk', type: 'S' },
+          sortKey: { name: 'gsi1sk', type: 'S' },
+        },
+      ],
+      timeToLiveAttribute: 'expiresAt',
+      stream: 'NEW_AND_OLD_IMAGES',
+    },
+  ],
+  apiEnvironment: { MAIN_TABLE_NAME: { table: 'main' } },
+  lambdas: [
+    {
+      id: 'admin',
+      entry: 'lambdas/admin/handler.ts',
+      description: 'Experiment administration: create, update, start, pause, stop',
+      tables: [{ table: 'main', access: 'readwrite' }],
+    },
+    {
+      id: 'assign',
+      entry: 'lambdas/assign/handler.ts',
+      description: 'Deterministic, sticky variant assignment',
+      tables: [{ table: 'main', access: 'readwrite' }],
+    },
+    {
+      id: 'events',
+      entry: 'lambdas/events/handler.ts',
+      description: 'Referral events: invites, clicks, signups, conversions (idempotent by eventId)',
+      tables: [{ table: 'main', access: 'readwrite' }],
+    },
+    {
+      id: 'results',
+      entry: 'lambdas/results/handler.ts',
+      description: 'Per-variant metrics and statistics from the aggregate items',
+      tables: [{ table: 'main', access: 'read' }],
+      memorySize: 512,
+    },
+    {
+      id: 'aggregate',
+      entry: 'lambdas/aggregate/handler.ts',
+      description: 'Folds stream batches into per-variant totals and publishes live counts',
+      tables: [{ table: 'main', access: 'readwrite' }],
+      callsApi: true,
+      timeoutSeconds: 60,
+      streamSource: {
+        table: 'main',
+        batchSize: 500,
+        maxBatchingWindowSeconds: 1,
+        retryAttempts: 10,
+        bisectBatchOnError: true,
+      },
+    },
+  ],
+  dataSources: [
+    { name: 'MainTable', type: 'AMAZON_DYNAMODB', table: 'main' },
+    { name: 'AdminLambda', type: 'AWS_LAMBDA', lambda: 'admin' },
+    { name: 'AssignLambda', type: 'AWS_LAMBDA', lambda: 'assign' },
+    { name: 'EventsLambda', type: 'AWS_LAMBDA', lambda: 'events' },
+    { name: 'ResultsLambda', type: 'AWS_LAMBDA', lambda: 'results' },
+    { name: 'None', type: 'NONE' },
+  ],
+  functions: [
+    { name: 'getAssignment', dataSource: 'MainTable', code: 'resolvers/functions/getAssignment.ts' },
+    { name: 'createReferralCode', dataSource: 'MainTable', code: 'resolvers/functions/createReferralCode.ts' },
+  ],
+  resolvers: [
+    { typeName: 'Query', fieldName: 'experiment', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.experiment.ts' },
+    { typeName: 'Query', fieldName: 'experiments', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.experiments.ts' },
+    { typeName: 'Query', fieldName: 'assignment', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.assignment.ts' },
+    {
+      typeName: 'Query',
+      fieldName: 'referralCode',
+      kind: 'PIPELINE',
+      code: 'resolvers/Query.referralCode/index.ts',
+      // the second createReferralCode is the retry after a code collision; it returns early otherwise
+      functions: ['getAssignment', 'createReferralCode', 'createReferralCode'],
+    },
+    lambdaField('Query', 'results', 'ResultsLambda'),
+    { typeName: 'Query', fieldName: 'liveCounts', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.liveCounts.ts' },
+    ...EXPERIMENTERS_ADMIN.map((f) => lambdaField('Mutation', f, 'AdminLambda')),
+    lambdaField('Mutation', 'assign', 'AssignLambda'),
+    ...RECORDERS.map((f) => lambdaField('Mutation', f, 'EventsLambda')),
+    { typeName: 'Mutation', fieldName: 'publishCounts', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishCounts.ts' },
+    {
+      typeName: 'Subscription',
+      fieldName: 'onCountsChanged',
+      kind: 'UNIT',
+      dataSource: 'None',
+      code: 'resolvers/Subscription.onCountsChanged.ts',
+    },
+  ],
+};
