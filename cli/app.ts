@@ -1,0 +1,58 @@
+// splitloop's own wiring of the generic local runtime: the manifest, the stream aggregator and
+// the dashboard. Tests, `npm start` and the benchmarks all start the app through here.
+import { join, resolve } from 'node:path';
+import type { AuthSettings } from '../local/appsync/auth/index.ts';
+import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { startStreamPoller, type StreamPoller } from '../local/streams/poller.ts';
+import { manifest } from '../resolvers/manifest.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface AppOptions {
+  dataDir?: string;
+  port?: number;
+  auth?: AuthSettings;
+  /** Run the stream aggregator (default true). */
+  streams?: boolean;
+  staticDir?: string;
+  routes?: Record<string, () => { contentType: string; body: string }>;
+}
+
+export interface App extends LocalStack {
+  poller?: StreamPoller;
+}
+
+export async function startApp(options: AppOptions = {}): Promise<App> {
+  const stack = await startLocalStack({
+    root: ROOT,
+    manifest,
+    dataDir: options.dataDir,
+    port: options.port,
+    auth: options.auth,
+    staticDir: options.staticDir,
+    routes: options.routes,
+  });
+  let poller: StreamPoller | undefined;
+  if (options.streams ?? true) {
+    for (const def of manifest.lambdas) {
+      if (!def.streamSource) continue;
+      const { handler } = (await import(join(ROOT, def.entry))) as { handler: (e: unknown) => Promise<unknown> };
+      poller = startStreamPoller({
+        ...def.streamSource,
+        endpoint: stack.dynamodb.endpoint,
+        streamArn: stack.streamArns[def.streamSource.table]!,
+        handler,
+        checkpointFile: options.dataDir ? join(options.dataDir, `stream-${def.id}.json`) : undefined,
+      });
+    }
+  }
+  const stopStack = stack.stop;
+  return {
+    ...stack,
+    poller,
+    async stop() {
+      await poller?.stop();
+      await stopStack();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// The local AppSync: reads a manifest and a schema, and serves them over HTTP (and, where a
+// realtime layer is attached, WebSocket) with in-process Lambdas and DynamoDB Local behind. It
+// knows nothing of the app it serves.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Manifest } from '../../resolvers/manifest-types.ts';
+import { bundleResolvers } from '../../scripts/bundle-resolvers.ts';
+import {
+  authenticate,
+  buildAuthRules,
+  isAllowed,
+  isUnauthorizedError,
+  unauthorizedResponse,
+  type AuthSettings,
+  type Principal,
+} from './auth/index.ts';
+import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
+import { createLambdaDataSource, type LambdaHandler } from './datasources/lambda.ts';
+import { noneDataSource } from './datasources/none.ts';
+import { createExecutor, type Caller, type GraphQLRequest } from './execute.ts';
+import { createHttpServer } from './http.ts';
+import { createJsEngine } from './js-engine.ts';
+import { checkManifest } from './manifest-check.ts';
+import type { DataSourceInvoker } from './run-resolver.ts';
+import { installAppSyncScalars } from './scalars.ts';
+import { loadSchema } from './schema.ts';
+
+export interface LocalAppSyncOptions {
+  root: string;
+  manifest: Manifest;
+  schemaFile: string;
+  appsyncFile: string;
+  dynamoDbEndpoint: string;
+  region?: string;
+  /** Physical table name of each manifest table id. */
+  tableNames: Record<string, string>;
+  auth: AuthSettings;
+  port?: number;
+  host?: string;
+  staticDir?: string;
+  routes?: Record<string, () => { contentType: string; body: string }>;
+  /** Log resolver console output (default: only errors). */
+  logResolverOutput?: boolean;
+}
+
+export interface LocalAppSync {
+  url: string;
+  graphqlUrl: string;
+  realtimeUrl: string;
+  port: number;
+  /** DynamoDB requests made by resolvers and their consumed capacity, for tests and benchmarks. */
+  stats: { dynamoDbRequests: number };
+  close(): Promise<void>;
+}
+
+const AUTH_TYPE: Record<Principal['mode'], string> = {
+  API_KEY: 'API Key Authorization',
+  AWS_IAM: 'IAM Authorization',
+  AMAZON_COGNITO_USER_POOLS: 'User Pool Authorization',
+};
+
+function lowerHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+/** The environment an in-process Lambda sees, as the CDK stack gives it in AWS. */
+function lambdaEnvironment(options: LocalAppSyncOptions, graphqlUrl: string): Record<string, string> {
+  const firstTable = options.manifest.lambdas[0]?.tables[0]?.table;
+  return {
+    TABLE_NAME: firstTable ? options.tableNames[firstTable]! : '',
+    DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,
+    GRAPHQL_URL: graphqlUrl,
+    AWS_REGION: options.region ?? options.auth.iam.region,
+    AWS_ACCESS_KEY_ID: options.auth.iam.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: options.auth.iam.secretAccessKey,
+  };
+}
+
+export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<LocalAppSync> {
+  const schema = loadSchema(options.schemaFile, options.appsyncFile);
+  installAppSyncScalars(schema);
+  const problems = checkManifest(options.manifest, schema, { root: options.root });
+  if (problems.length) throw new Error(`The manifest does not match the schema:\n- ${problems.join('\n- ')}`);
+
+  const bundles = bundleResolvers(options.manifest);
+  const rules = buildAuthRules(schema, options.auth);
+  const client = new DynamoDBClient({
+    region: options.region ?? 'us-east-1',
+    endpoint: options.dynamoDbEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stats = { dynamoDbRequests: 0 };
+  const tables = new Map(options.manifest.tables.map((t) => [t.id, options.tableNames[t.id]!]));
+  const dataSources = new Map<string, DataSourceInvoker>();
+  for (const ds of options.manifest.dataSources) {
+    if (ds.type === 'AMAZON_DYNAMODB') {
+      const invoke = createDynamoDbDataSource({ client, tableName: tables.get(ds.table)!, tableNames: Object.fromEntries(tables) });
+      dataSources.set(ds.name, (request, ctx) => {
+        stats.dynamoDbRequests += 1;
+        return invoke(request, ctx);
+      });
+    } else if (ds.type === 'AWS_LAMBDA') {
+      const def = options.manifest.lambdas.find((l) => l.id === ds.lambda)!;
+      const load = async () => (await import(pathToFileURL(join(options.root, def.entry)).href)).handler as LambdaHandler;
+      dataSources.set(ds.name, createLambdaDataSource(def.id, load));
+    } else dataSources.set(ds.name, noneDataSource);
+  }
+
+  const env = Object.fromEntries(Object.entries(options.manifest.apiEnvironment).map(([k, v]) => [k, tables.get(v.table)!]));
+  const executor = createExecutor({
+    schema,
+    resolvers: options.manifest.resolvers,
+    env,
+    runtime: {
+      engine: createJsEngine(),
+      code: (source) => bundles.get(source)!.code,
+      dataSource: (name) => dataSources.get(name)!,
+      functionDef: (name) => options.manifest.functions.find((f) => f.name === name)!,
+      onLog: options.logResolverOutput ? (lines) => lines.forEach((l) => console.log(l)) : undefined,
+    },
+  });
+
+  const server = createHttpServer({
+    staticDir: options.staticDir,
+    routes: options.routes,
+    async graphql(req, body) {
+      const headers = lowerHeaders(req.headers);
+      let principal: Principal;
+      try {
+        principal = await authenticate(req.headers, { method: 'POST', path: req.url ?? '/graphql', body, sourceIp: req.socket.remoteAddress }, options.auth);
+      } catch (error) {
+        if (!isUnauthorizedError(error)) throw error;
+        const r = unauthorizedResponse(error);
+        return { status: r.statusCode, headers: r.headers, body: r.body };
+      }
+      let request: GraphQLRequest;
+      try {
+        request = JSON.parse(body.toString('utf8')) as GraphQLRequest;
+        if (typeof request.query !== 'string') throw new Error('missing query');
+      } catch {
+        return { status: 400, body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Body must be JSON: {"query": "...", "variables": {...}}' }] } };
+      }
+      const caller: Caller = {
+        identity: principal.identity,
+        authType: AUTH_TYPE[principal.mode],
+        allowed: (typeName, fieldName) => isAllowed(rules, typeName, fieldName, principal),
+      };
+      return { status: 200, body: await executor(request, caller, headers) };
+    },
+  });
+
+  await new Promise<void>((done) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', done));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  Object.assign(process.env, lambdaEnvironment(options, `${url}/graphql`));
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    realtimeUrl: `ws://127.0.0.1:${port}/graphql/realtime`,
+    port,
+    stats,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Entry of the sandbox runtime bundle. The host runs this once in every fresh vm context, then
+// the compiled user script (which defines __appsync_module__), then `__appsync_invoke__()` with
+// the request in `__appsync_request__` (JSON text). Everything that crosses back to the host is
+// JSON text, so no object of this realm (and no prototype) ever reaches host code.
+import { dynamodbModule } from './ddb-module.ts';
+import { extensions, runtime } from './extensions.ts';
+import { setRandomSource } from './ids.ts';
+import { console, setUserScriptName } from './logging.ts';
+import { Signal, beginEvaluation, errorDetail, state, type ErrorDetail } from './state.ts';
+import { util } from './util.ts';
+import { isMap, strictParse } from './values.ts';
+
+type Loader = (module: { exports: Record<string, unknown> }, exports: Record<string, unknown>, req: (name: string) => unknown) => void;
+const g = globalThis as unknown as Record<string, unknown>;
+
+// Host hooks, captured in this closure and removed from the global object before user code runs.
+const host = g.__appsync_host__ as { randomHex?: (n: number) => string; scriptName?: string } | undefined;
+delete g.__appsync_host__;
+if (host?.randomHex) setRandomSource(host.randomHex);
+if (host?.scriptName) setUserScriptName(host.scriptName);
+
+const modules: Record<string, unknown> = {
+  '@aws-appsync/utils': { util, runtime, extensions },
+  '@aws-appsync/utils/dynamodb': dynamodbModule,
+};
+
+function requireModule(name: string): unknown {
+  if (Object.hasOwn(modules, name)) return modules[name];
+  throw new Error(`Cannot find module '${name}': the APPSYNC_JS runtime provides only @aws-appsync/utils and @aws-appsync/utils/dynamodb (bundle everything else)`);
+}
+
+function define(name: string, value: unknown): void {
+  Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+}
+define('util', util);
+define('runtime', runtime);
+define('extensions', extensions);
+define('console', console);
+
+// APPSYNC_JS: JSON.parse answers "" for text that is not JSON instead of throwing.
+const JSON_PARSE = JSON.parse.bind(JSON);
+const lenientParse = (text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
+  try {
+    return JSON_PARSE(text, reviver);
+  } catch {
+    return '';
+  }
+};
+JSON.parse = lenientParse as typeof JSON.parse;
+
+let exportsCache: Record<string, unknown> | null = null;
+function userExports(): Record<string, unknown> {
+  if (exportsCache) return exportsCache;
+  const loader = g.__appsync_module__ as Loader | undefined;
+  delete g.__appsync_module__;
+  if (typeof loader !== 'function') throw new Error('No code was loaded');
+  const module = { exports: {} as Record<string, unknown> };
+  loader(module, module.exports, requireModule);
+  exportsCache = module.exports;
+  return exportsCache;
+}
+
+function buildContext(c: Record<string, unknown>): Record<string, unknown> {
+  const args = isMap(c.arguments) ? c.arguments : isMap(c.args) ? c.args : {};
+  const ctx: Record<string, unknown> = { ...c, arguments: args, args, stash: isMap(c.stash) ? c.stash : {} };
+  delete ctx.authType; // the host's auth mode is read by util.authType(), not part of ctx
+  if (!isMap(ctx.env)) ctx.env = {};
+  return ctx;
+}
+
+type Outcome =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'earlyReturn'; value: unknown; skipTo: string | null }
+  | { kind: 'error'; error: ErrorDetail & { source: string } };
+
+function fromThrown(e: unknown): Outcome {
+  if (e instanceof Signal) {
+    if (e.kind === 'earlyReturn') return { kind: 'earlyReturn', value: e.value, skipTo: e.skipTo };
+    const error = e.error as ErrorDetail;
+    return { kind: 'error', error: { ...error, source: error.errorType === 'Unauthorized' ? 'unauthorized' : 'util.error' } };
+  }
+  const err = e as { name?: unknown; message?: unknown } | null;
+  const message = err && typeof err === 'object' && 'message' in err ? `${String(err.name ?? 'Error')}: ${String(err.message)}` : String(e);
+  return { kind: 'error', error: { ...errorDetail(message), source: 'runtime' } };
+}
+
+function snapshot(outcome: Outcome | null, ctx: Record<string, unknown>): string {
+  const s = state();
+  const body = { outcome, stash: ctx.stash ?? {}, appendedErrors: s.appendedErrors, logs: s.logs, extensions: s.extensions };
+  try {
+    return JSON.stringify(body);
+  } catch (e) {
+    const failure = fromThrown(e);
+    return JSON.stringify({ ...body, outcome: failure, stash: {}, extensions: {} });
+  }
+}
+
+let currentCtx: Record<string, unknown> = {};
+
+define('__appsync_invoke__', (): string => {
+  const request = strictParse(String(g.__appsync_request__)) as { fn: string; ctx: Record<string, unknown>; authType: string | null };
+  delete g.__appsync_request__;
+  const ctx = buildContext(isMap(request.ctx) ? request.ctx : {});
+  currentCtx = ctx;
+  beginEvaluation(ctx, request.authType);
+  let outcome: Outcome;
+  try {
+    const handler = userExports()[request.fn];
+    if (typeof handler !== 'function') throw new TypeError(`the code does not export a function named "${request.fn}"`);
+    const value: unknown = handler(ctx);
+    if (isMap(value) && typeof value.then === 'function') throw new TypeError('handlers must not be async: APPSYNC_JS has no promises');
+    outcome = { kind: 'value', value: value === undefined ? null : value };
+  } catch (e) {
+    outcome = fromThrown(e);
+  }
+  return snapshot(outcome, ctx);
+});
+
+// Read by the host after a timeout, to keep the logs written before the loop began.
+define('__appsync_snapshot__', (): string => snapshot(null, currentCtx));

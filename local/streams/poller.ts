@@ -1,0 +1,210 @@
+// Reads a DynamoDB Local stream and invokes a handler with Lambda's DynamoDB event shape, using
+// the event source mapping's settings: batch size, batching window, retries, bisect on error and
+// a failure destination. Shards are read in order; each batch comes from one shard, as in Lambda.
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export interface StreamSourceSettings {
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  retryAttempts: number;
+  bisectBatchOnError: boolean;
+}
+
+export interface LambdaStreamRecord {
+  eventID: string;
+  eventName: string;
+  eventVersion: string;
+  eventSource: string;
+  awsRegion: string;
+  eventSourceARN: string;
+  dynamodb: Record<string, unknown> & { SequenceNumber: string };
+}
+
+export interface PollerOptions extends StreamSourceSettings {
+  endpoint: string;
+  region?: string;
+  streamArn: string;
+  handler: (event: { Records: LambdaStreamRecord[] }) => Promise<unknown>;
+  /** Where to remember the last processed sequence number per shard (persistent data only). */
+  checkpointFile?: string;
+  pollIntervalMs?: number;
+  /** The failure destination: batches that exhausted their retries. */
+  onFailure?: (records: LambdaStreamRecord[], error: unknown) => void;
+}
+
+export interface StreamPoller {
+  /** Resolves once every record written before the call has been handed to the handler. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  stats: { batches: number; records: number; failures: number };
+}
+
+interface ShardState {
+  iterator?: string;
+  lastSequence?: string;
+  closed: boolean;
+}
+
+function toLambdaRecord(r: _Record, streamArn: string): LambdaStreamRecord {
+  const d = r.dynamodb ?? {};
+  return {
+    eventID: r.eventID ?? '',
+    eventName: r.eventName ?? 'MODIFY',
+    eventVersion: r.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: r.awsRegion ?? 'us-east-1',
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...d,
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000) : undefined,
+      SequenceNumber: d.SequenceNumber ?? '0',
+    },
+  };
+}
+
+export function startStreamPoller(options: PollerOptions): StreamPoller {
+  const client = new DynamoDBStreamsClient({
+    region: options.region ?? 'us-east-1',
+    endpoint: options.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const checkpoints: Record<string, string> =
+    options.checkpointFile && existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};
+  const shards = new Map<string, ShardState>();
+  const stats = { batches: 0, records: 0, failures: 0 };
+  let running = true;
+  let idle = false;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) => new Promise<void>((r) => { const t = setTimeout(r, ms); wake = () => { clearTimeout(t); r(); }; });
+
+  async function refreshShards(): Promise<void> {
+    const out = await client.send(new DescribeStreamCommand({ StreamArn: options.streamArn }));
+    for (const shard of out.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || shards.has(shard.ShardId)) continue;
+      const after = checkpoints[shard.ShardId];
+      const it = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: options.streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+          SequenceNumber: after,
+        }),
+      );
+      shards.set(shard.ShardId, { iterator: it.ShardIterator, lastSequence: after, closed: false });
+    }
+  }
+
+  async function invoke(records: LambdaStreamRecord[], attempt: number): Promise<void> {
+    try {
+      await options.handler({ Records: records });
+      stats.batches += 1;
+      stats.records += records.length;
+    } catch (error) {
+      if (attempt >= options.retryAttempts) {
+        stats.failures += 1;
+        (options.onFailure ?? ((r, e) => console.error(`stream batch of ${r.length} records failed for good`, e)))(records, error);
+        return;
+      }
+      if (options.bisectBatchOnError && records.length > 1) {
+        const half = Math.ceil(records.length / 2);
+        await invoke(records.slice(0, half), attempt + 1);
+        await invoke(records.slice(half), attempt + 1);
+      } else await invoke(records, attempt + 1);
+    }
+  }
+
+  async function pollShard(id: string, state: ShardState): Promise<number> {
+    if (!state.iterator) {
+      state.closed = true;
+      return 0;
+    }
+    const buffer: LambdaStreamRecord[] = [];
+    const windowEnds = Date.now() + options.maxBatchingWindowSeconds * 1000;
+    // Gather until the batch is full, the window has passed, or the shard has nothing more.
+    for (;;) {
+      let out;
+      try {
+        out = await client.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize - buffer.length }));
+      } catch (error) {
+        if (!(error instanceof ExpiredIteratorException)) throw error;
+        const it = await client.send(
+          new GetShardIteratorCommand({
+            StreamArn: options.streamArn,
+            ShardId: id,
+            ShardIteratorType: state.lastSequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+            SequenceNumber: state.lastSequence,
+          }),
+        );
+        state.iterator = it.ShardIterator;
+        continue;
+      }
+      state.iterator = out.NextShardIterator;
+      const got = (out.Records ?? []).map((r) => toLambdaRecord(r, options.streamArn));
+      buffer.push(...got);
+      if (!state.iterator) state.closed = true;
+      if (buffer.length >= options.batchSize || state.closed || Date.now() >= windowEnds) break;
+      if (got.length === 0) {
+        if (buffer.length === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    if (buffer.length === 0) return 0;
+    await invoke(buffer, 0);
+    state.lastSequence = buffer[buffer.length - 1]!.dynamodb.SequenceNumber;
+    if (options.checkpointFile) {
+      checkpoints[id] = state.lastSequence;
+      writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+    }
+    return buffer.length;
+  }
+
+  const loop = (async () => {
+    let sinceRefresh = Infinity;
+    while (running) {
+      try {
+        if (sinceRefresh > 20) {
+          await refreshShards();
+          sinceRefresh = 0;
+        }
+        sinceRefresh += 1;
+        let handled = 0;
+        for (const [id, state] of shards) if (!state.closed) handled += await pollShard(id, state);
+        idle = handled === 0;
+        if (idle) await sleep(options.pollIntervalMs ?? 100);
+      } catch (error) {
+        if (running) console.error('stream poller error', error);
+        await sleep(500);
+      }
+    }
+  })();
+
+  return {
+    stats,
+    async drain(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      // Two idle rounds in a row: everything written before drain() has been read and handled.
+      let idleRounds = 0;
+      while (idleRounds < 2) {
+        if (Date.now() > deadline) throw new Error('stream poller did not drain in time');
+        idle = false;
+        wake?.();
+        await new Promise((r) => setTimeout(r, 150));
+        idleRounds = idle ? idleRounds + 1 : 0;
+      }
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      client.destroy();
+    },
+  };
+}
