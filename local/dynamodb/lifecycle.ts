@@ -84,6 +84,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     '-jar',
     join(jarDir, 'DynamoDBLocal.jar'),
     ...storage,
+    '-sharedDb',
+    '-disableTelemetry',
     '-port',
     String(port),
   ];

@@ -6,7 +6,9 @@
 //   df = se⁴ / ((sA²/nA)²/(nA − 1) + (sB²/nB)²/(nB − 1))   (Welch–Satterthwaite),
 //   p = 2·F_t(−|t|; df),  CI = (meanB − meanA) ± t_{1−α/2; df}·se.
 // The difference is "variant minus control". s² is clamped at 0 against rounding (Σx² − n·mean²
-// can come out a hair below 0 for a constant metric).
+// can come out a hair below 0 for a constant metric). Working from sums, s² carries a relative
+// rounding error of about 1e-16·mean²/s²: negligible for money-like metrics (mean/sd below 10⁴),
+// but a metric with a huge constant offset should be centred before it is summed.
 //
 // Degenerate cases: an empty arm → no mean; fewer than two users in an arm → no variance, so no
 // test (difference only); both variances 0 → se = 0, no test (difference only).

@@ -12,6 +12,8 @@ export interface CompiledCode {
   script: vm.Script;
   /** Maps positions in the generated script back to the submitted code. */
   mappings: LineMappings;
+  /** Lines of the generated script (1-based line N is index N - 1). */
+  generatedLines: string[];
   scriptName: string;
 }
 
@@ -74,7 +76,7 @@ export function compile(code: string, scriptName = 'code.js'): CompiledCode {
   const body = result.code.replace(REQUIRE_CALL, (_m, quote: string, name: string) => `__appsyncRequire(${quote}${name}${quote})`);
   const script = new vm.Script(`${HEADER}${body}\n};`, { filename: scriptName, lineOffset: -1 });
   const mappings = decodeMappings((JSON.parse(result.map) as { mappings: string }).mappings);
-  const entry: CompiledCode = { hash, script, mappings, scriptName };
+  const entry: CompiledCode = { hash, script, mappings, generatedLines: body.split('\n'), scriptName };
   compiled += 1;
   cache.set(hash, entry);
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);

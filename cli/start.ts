@@ -1,0 +1,51 @@
+// `npm start`: DynamoDB Local (data under .splitloop/), the local API, the aggregator and the
+// dashboard, seeded with a demo experiment on first start. Ctrl-C stops everything, Java included.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startApp } from './app.ts';
+import { seedDemo } from './seed.ts';
+
+export async function startCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write('usage: splitloop start   (PORT changes the port, default 4000)\n');
+    return 0;
+  }
+  const port = Number(process.env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    process.stderr.write(`PORT must be a port number, got "${process.env.PORT}"\n`);
+    return 2;
+  }
+  const dataDir = join(ROOT, '.splitloop');
+  mkdirSync(dataDir, { recursive: true });
+  const dashboard = join(ROOT, 'dashboard', 'dist');
+  process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
+  const app = await startApp({ dataDir, port, staticDir: existsSync(dashboard) ? dashboard : undefined });
+  const experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
+  const url = `http://localhost:${port}`;
+  process.stdout.write(
+    [
+      '',
+      `  GraphQL   ${url}/graphql`,
+      `  Realtime  ws://localhost:${port}/graphql/realtime`,
+      `  Dashboard ${url}/`,
+      `  API key   ${app.auth.apiKeys[0]}`,
+      `  IAM       ${app.auth.iam.accessKeyId} / ${app.auth.iam.secretAccessKey} (${app.auth.iam.region})`,
+      `  DynamoDB  ${app.dynamodb.endpoint} (data in .splitloop/dynamodb)`,
+      '',
+      `  Demo experiment: ${experimentId}`,
+      `  Token for the dashboard/API:  npx splitloop token --user you --groups experimenters`,
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stdout.write('\nsplitloop: stopping...\n');
+  await app.stop();
+  process.stdout.write('splitloop: stopped.\n');
+  return 0;
+}
