@@ -11,6 +11,9 @@ import { createTables, tableNames } from './dynamodb/tables.ts';
 export interface LocalStackOptions {
   root: string;
   manifest: Manifest;
+  /** Defaults: <root>/schema/schema.graphql and <root>/schema/appsync.graphql. */
+  schemaFile?: string;
+  appsyncFile?: string;
   /** Keep data under this folder; in memory when absent. */
   dataDir?: string;
   port?: number;
@@ -50,8 +53,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api = await startLocalAppSync({
       root: options.root,
       manifest: options.manifest,
-      schemaFile: join(options.root, 'schema', 'schema.graphql'),
-      appsyncFile: join(options.root, 'schema', 'appsync.graphql'),
+      schemaFile: options.schemaFile ?? join(options.root, 'schema', 'schema.graphql'),
+      appsyncFile: options.appsyncFile ?? join(options.root, 'schema', 'appsync.graphql'),
       dynamoDbEndpoint: dynamodb.endpoint,
       tableNames: names,
       auth,

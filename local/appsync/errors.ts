@@ -11,6 +11,8 @@ export interface ResolverErrorDetail {
 /** Raised inside field resolution; formatError turns it into AppSync's error entry. */
 export class FieldError extends GraphQLError {
   readonly detail: ResolverErrorDetail;
+  /** util.appendError entries made before the handler aborted: AppSync reports them too. */
+  appended: ResolverErrorDetail[] = [];
   constructor(detail: ResolverErrorDetail) {
     super(detail.message, { extensions: { appsync: detail } });
     this.detail = detail;

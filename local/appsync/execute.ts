@@ -82,7 +82,13 @@ export function createExecutor(options: ExecutorOptions) {
       env: options.env,
       authType: state.caller.authType,
     };
-    const result = await runResolver(def, options.runtime, ctx);
+    let result;
+    try {
+      result = await runResolver(def, options.runtime, ctx);
+    } catch (error) {
+      if (error instanceof FieldError) for (const e of error.appended) state.appended.push(appendedEntry(e, info.path));
+      throw error;
+    }
     for (const e of result.errors) state.appended.push(appendedEntry(e, info.path));
     if (typeName === options.schema.getMutationType()?.name && options.onMutationResult) {
       options.onMutationResult(info.fieldName, result.value, info.operation as unknown as DocumentNode);

@@ -73,7 +73,11 @@ class Run {
     this.errors.push(...run.appendedErrors);
     if (Object.keys(run.extensions).length) this.extensions.push(run.extensions);
     if (run.logs.length) this.runtime.onLog?.(run.logs);
-    if (run.outcome.kind === 'error') throw new FieldError(run.outcome.error);
+    if (run.outcome.kind === 'error') {
+      const error = new FieldError(run.outcome.error);
+      error.appended = this.errors;
+      throw error;
+    }
     return run.outcome;
   }
 
