@@ -1,6 +1,6 @@
-// Pooled two-proportion z-test, two-sided (e.g. Agresti, "Categorical Data Analysis", §3.1; it is
-// the Pearson chi-square test of the 2×2 table without continuity correction, with z² = X², i.e.
-// R's prop.test(correct = FALSE)):
+// Pooled two-proportion z-test, two-sided (e.g. Agresti 2013, "Categorical Data Analysis"; it is the
+// Pearson chi-square test of the 2×2 table without continuity correction, z² = X², i.e. R's
+// prop.test(correct = FALSE)):
 //   p̄ = (x1 + x2)/(n1 + n2),  z = (p̂1 − p̂2) / √(p̄(1−p̄)(1/n1 + 1/n2)),  p = 2Φ(−|z|).
 import { twoSidedNormalP } from './distributions.ts';
 import { finiteOrNull } from './finite.ts';

@@ -2,7 +2,7 @@
 // normalised, or throws one StatsInputError listing every problem, each with the field's path and
 // what to send instead. Nothing else in this folder re-checks its input.
 import { StatsInputError, type FieldProblem } from './errors.ts';
-import type { StatsInput, StatsMetricInput, StatsMetricVariantInput, StatsVariantInput } from './types.ts';
+import type { StatsMetricInput, StatsMetricVariantInput, StatsVariantInput } from './types.ts';
 
 /** expectedSplit must add up to 1 within this (it is then normalised exactly). */
 export const SPLIT_TOLERANCE = 1e-4;
