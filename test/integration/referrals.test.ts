@@ -1,0 +1,456 @@
+// Issue 5 on the real local stack (DynamoDB Local + local AppSync + stream aggregator): the whole
+// referral funnel of one referrer and three referees, replays of every event, the attribution rules
+// (self-referral, double attribution, attribution window, unknown referee), auth per mutation, the
+// per-user aggregates the statistics need, and bad input that must write nothing.
+import { QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type App } from '../../cli/app.ts';
+import { assignVariant } from '../../lambdas/domain/bucketing.ts';
+import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import { createClient, experimenter, type As, type GqlResult } from '../support/client.ts';
+
+const RESULT = 'eventId kind experimentId variant outcome duplicate reason';
+const Q = {
+  create: `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { id status attributionWindowDays } }`,
+  start: `mutation ($id: ID!) { startExperiment(id: $id) { id status startedAt } }`,
+  pause: `mutation ($id: ID!) { pauseExperiment(id: $id) { id status } }`,
+  assign: `mutation ($e: ID!, $u: ID!) { assign(experimentId: $e, userId: $u) { enrolled variant isNew } }`,
+  code: `query ($e: ID!, $u: ID!) { referralCode(experimentId: $e, userId: $u) { experimentId userId code variant reason } }`,
+  invite: `mutation ($input: RecordInviteInput!) { recordInvite(input: $input) { ${RESULT} } }`,
+  click: `mutation ($input: RecordClickInput!) { recordClick(input: $input) { ${RESULT} } }`,
+  signup: `mutation ($input: RecordSignupInput!) { recordSignup(input: $input) { ${RESULT} } }`,
+  conversion: `mutation ($input: RecordConversionInput!) { recordConversion(input: $input) { ${RESULT} } }`,
+  live: `query ($e: ID!) { liveCounts(experimentId: $e) { experimentId variants { key exposures invites clicks signups conversions revenue } } }`,
+};
+const MUTATION_OF = { invite: 'recordInvite', click: 'recordClick', signup: 'recordSignup', conversion: 'recordConversion' } as const;
+type EventOp = keyof typeof MUTATION_OF;
+const AUTH_OF: Record<EventOp, As> = { invite: { apiKey: true }, click: { apiKey: true }, signup: { iam: true }, conversion: { iam: true } };
+
+interface RecordResult {
+  eventId: string;
+  kind: string;
+  experimentId: string | null;
+  variant: string | null;
+  outcome: 'COUNTED' | 'ALREADY_ATTRIBUTED' | 'UNATTRIBUTED';
+  duplicate: boolean;
+  reason: string | null;
+}
+type Item = Record<string, unknown>;
+
+const DAY_MS = 86_400_000;
+const WINDOW_DAYS = 7;
+const SALT = 'issue5-referrals';
+const VARIANTS = [
+  { key: 'A', name: '$5 reward', weight: 0.5, config: JSON.stringify({ reward: 5 }) },
+  { key: 'B', name: '$10 reward', weight: 0.5, config: JSON.stringify({ reward: 10 }) },
+];
+
+let app: App;
+let gql: ReturnType<typeof createClient>;
+let table: string;
+
+beforeAll(async () => {
+  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-ref-')) });
+  app = await startApp({ auth });
+  gql = createClient(app.api.graphqlUrl, auth);
+  table = app.tableNames.main!;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** Data of a call that must succeed. */
+async function ok<T = Item>(query: string, variables: Item, as: As): Promise<T> {
+  const r = await gql<Record<string, T>>(query, variables, as);
+  if (r.errors?.length || !r.data) throw new Error(`expected success, got ${JSON.stringify(r.errors)}`);
+  return Object.values(r.data)[0]!;
+}
+
+/** The one error of a call that must fail (and return no data for the field). */
+async function fails(query: string, variables: Item, as: As): Promise<{ errorType: string | null; message: string }> {
+  const r: GqlResult = await gql(query, variables, as);
+  expect(r.errors, `expected an error from ${JSON.stringify(variables)}`).toHaveLength(1);
+  const data = r.data ? Object.values(r.data)[0] : null;
+  expect(data ?? null).toBeNull();
+  return r.errors![0]!;
+}
+
+const record = (op: EventOp, input: Item) => ok<RecordResult>(Q[op], { input }, AUTH_OF[op]);
+
+async function scanTable(): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await app.client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []).map((i) => unmarshall(i)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => `${a.pk as string}|${a.sk as string}`.localeCompare(`${b.pk as string}|${b.sk as string}`));
+}
+
+async function aggregates(experimentId: string): Promise<Record<string, Item>> {
+  const out = await app.client.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :agg)',
+      ExpressionAttributeValues: { ':pk': { S: `EXP#${experimentId}` }, ':agg': { S: 'AGG#' } },
+      ConsistentRead: true,
+    }),
+  );
+  return Object.fromEntries((out.Items ?? []).map((i) => unmarshall(i)).map((i) => [i.variant as string, i]));
+}
+
+async function getItem(pk: string, sk: string): Promise<Item | undefined> {
+  const out = await app.client.send(new QueryCommand({
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk = :sk',
+    ExpressionAttributeValues: { ':pk': { S: pk }, ':sk': { S: sk } },
+    ConsistentRead: true,
+  }));
+  return out.Items?.[0] ? unmarshall(out.Items[0]) : undefined;
+}
+
+async function createRunningExperiment(name: string, salt: string): Promise<string> {
+  const created = await ok<{ id: string }>(
+    Q.create,
+    { input: { name, variants: VARIANTS, control: 'A', salt, coverage: 1, attributionWindowDays: WINDOW_DAYS } },
+    experimenter,
+  );
+  const started = await ok<{ status: string }>(Q.start, { id: created.id }, experimenter);
+  expect(started.status).toBe('RUNNING');
+  return created.id;
+}
+
+/** `count` user ids with the given prefix that the experiment's hash puts into `variant`. */
+function usersIn(variant: string, prefix: string, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i += 1) {
+    const id = `${prefix}-${i}`;
+    const a = assignVariant({ salt: SALT, coverage: 1, variants: VARIANTS }, id);
+    if (a.enrolled && a.variantKey === variant) out.push(id);
+  }
+  return out;
+}
+
+describe('the referral funnel of one referrer and three referees', () => {
+  let exp: string;
+  const [referrer, referrer2] = usersIn('B', 'referrer', 2) as [string, string];
+  const referees = ['referee-1', 'referee-2', 'referee-3'] as const;
+  const referee4 = 'referee-4'; // referrer2's own referee, so that the per-referrer sums of squares are not trivial
+  let code = '';
+  let code2 = '';
+  /** Every event sent once, with the result it got: each is replayed at the end. */
+  const sent: { op: EventOp; input: Item; result: RecordResult }[] = [];
+  const send = async (op: EventOp, input: Item) => {
+    const result = await record(op, input);
+    sent.push({ op, input, result });
+    return result;
+  };
+  const counted = (variant: string, kind: string, eventId: string): RecordResult => ({
+    eventId, kind, experimentId: exp, variant, outcome: 'COUNTED', duplicate: false, reason: null,
+  });
+
+  beforeAll(async () => {
+    exp = await createRunningExperiment('issue 5 funnel', SALT);
+  });
+
+  it('assigns the referrers and gives each one stable code; a user who is not enrolled gets no code and a reason', async () => {
+    for (const user of [referrer, referrer2]) {
+      const a = await ok<{ enrolled: boolean; variant: string; isNew: boolean }>(Q.assign, { e: exp, u: user }, { apiKey: true });
+      expect(a).toEqual({ enrolled: true, variant: 'B', isNew: true });
+    }
+    const first = await ok<Item>(Q.code, { e: exp, u: referrer }, { apiKey: true });
+    expect(first).toMatchObject({ experimentId: exp, userId: referrer, variant: 'B', reason: null });
+    code = first.code as string;
+    expect(code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+    const again = await ok<Item>(Q.code, { e: exp, u: referrer }, { apiKey: true });
+    expect(again).toEqual(first);
+
+    // Concurrent first requests for one referrer must agree on one code (the losers read the winner's).
+    const racing = await Promise.all([1, 2, 3, 4].map(() => gql<{ referralCode: Item }>(Q.code, { e: exp, u: referrer2 }, { apiKey: true })));
+    for (const r of racing) expect(r.errors ?? []).toEqual([]);
+    const codes = new Set(racing.map((r) => r.data!.referralCode.code));
+    expect(codes.size).toBe(1);
+    code2 = [...codes][0] as string;
+    expect(code2).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+    expect(code2).not.toBe(code);
+
+    // The code item ties the code to the referrer and the variant; the assignment remembers it.
+    expect(await getItem(`CODE#${code}`, 'CODE')).toMatchObject({ code, experimentId: exp, referrerId: referrer, variant: 'B' });
+    expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ code, variant: 'B' });
+    // Exactly one code item per referrer, even after the race.
+    const codeItems = (await scanTable()).filter((i) => String(i.pk).startsWith('CODE#') && i.experimentId === exp);
+    expect(codeItems.map((i) => i.referrerId).sort()).toEqual([referrer, referrer2].sort());
+
+    const stranger = await ok<Item>(Q.code, { e: exp, u: 'never-assigned' }, { apiKey: true });
+    expect(stranger).toEqual({ experimentId: exp, userId: 'never-assigned', code: null, variant: null, reason: 'NOT_ASSIGNED' });
+    expect(await getItem(`EXP#${exp}#U#never-assigned`, 'ASSIGN')).toBeUndefined();
+  });
+
+  it('counts invites and clicks for the referrer of the code, per channel', async () => {
+    const invites = [
+      { eventId: 'inv-1', code, channel: 'SMS' },
+      { eventId: 'inv-2', code, channel: 'EMAIL' },
+      { eventId: 'inv-3', code, channel: 'WHATSAPP' },
+      { eventId: 'inv-4', code: code2, channel: 'LINK' },
+      { eventId: 'inv-5', code: code2, channel: 'OTHER' },
+    ];
+    for (const input of invites) expect(await send('invite', input)).toEqual(counted('B', 'INVITE', input.eventId));
+    const clicks = [
+      { eventId: 'clk-1', code, channel: 'SMS' },
+      { eventId: 'clk-2', code, channel: 'WHATSAPP', occurredAt: new Date().toISOString() },
+      { eventId: 'clk-3', code, channel: 'LINK' },
+      { eventId: 'clk-4', code: code2, channel: 'LINK' },
+    ];
+    for (const input of clicks) expect(await send('click', input)).toEqual(counted('B', 'CLICK', input.eventId));
+    expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ invites: 3, clicks: 3 });
+    expect(await getItem(`EXP#${exp}#U#${referrer2}`, 'ASSIGN')).toMatchObject({ invites: 2, clicks: 1 });
+    const event = await getItem(`EXP#${exp}#E#inv-2`, 'EVT');
+    expect(event).toMatchObject({ entity: 'Event', code, referrerId: referrer, channel: 'EMAIL' });
+    // Raw events age out (TTL) while the totals stay.
+    const ttlDays = ((event!.expiresAt as number) * 1000 - Date.now()) / DAY_MS;
+    expect(ttlDays).toBeGreaterThan(170);
+    expect(ttlDays).toBeLessThan(190);
+  });
+
+  it('attributes three referred signups (IAM) to the referrer, once per referee', async () => {
+    for (const [i, refereeId] of referees.entries()) {
+      const eventId = `sgn-${i + 1}`;
+      expect(await send('signup', { eventId, code, refereeId })).toEqual(counted('B', 'SIGNUP', eventId));
+      expect(await getItem(`EXP#${exp}#REF#${refereeId}`, 'ATTR')).toMatchObject({
+        referrerId: referrer, variant: 'B', code, conversions: 0,
+      });
+    }
+    expect(await send('signup', { eventId: 'sgn-4', code: code2, refereeId: referee4 })).toEqual(counted('B', 'SIGNUP', 'sgn-4'));
+    expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ signups: 3 });
+  });
+
+  it('reports a second referrer\'s code for an attributed referee as ALREADY_ATTRIBUTED and does not count it', async () => {
+    const r = await send('signup', { eventId: 'sgn-double', code: code2, refereeId: referees[0] });
+    expect(r).toMatchObject({ outcome: 'ALREADY_ATTRIBUTED', duplicate: false, variant: 'B', experimentId: exp });
+    expect(r.reason).toMatch(/already attributed/);
+    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'ATTR')).toMatchObject({ referrerId: referrer, code });
+    expect(await getItem(`EXP#${exp}#U#${referrer2}`, 'ASSIGN')).toMatchObject({ signups: 1 });
+    // The same referee again with the same code is not a second signup either.
+    const same = await send('signup', { eventId: 'sgn-again', code, refereeId: referees[1] });
+    expect(same.outcome).toBe('ALREADY_ATTRIBUTED');
+    expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ signups: 3 });
+  });
+
+  it('rejects a self-referral with errorType SelfReferral and writes nothing', async () => {
+    const before = await scanTable();
+    const error = await fails(Q.signup, { input: { eventId: 'sgn-self', code, refereeId: referrer } }, { iam: true });
+    expect(error.errorType).toBe('SelfReferral');
+    expect(error.message).toContain(referrer);
+    expect(await scanTable()).toEqual(before);
+    expect(await getItem(`EXP#${exp}#E#sgn-self`, 'EVT')).toBeUndefined();
+  });
+
+  it('counts conversions inside the attribution window, with their value, for the referrer\'s variant', async () => {
+    const conversions = [
+      { eventId: 'cnv-1', refereeId: referees[0], value: 10.5 },
+      { eventId: 'cnv-2', refereeId: referees[0], value: 4.5 },
+      { eventId: 'cnv-3', refereeId: referees[1], value: 20, occurredAt: new Date(Date.now() + (WINDOW_DAYS - 1) * DAY_MS).toISOString() },
+      { eventId: 'cnv-4', refereeId: referee4, value: 7.25 },
+    ];
+    for (const c of conversions) {
+      expect(await send('conversion', { experimentId: exp, currency: 'USD', ...c })).toEqual(counted('B', 'CONVERSION', c.eventId));
+    }
+    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'ATTR')).toMatchObject({ conversions: 2 });
+    expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ conversions: 3, revenue: 35 });
+    expect(await getItem(`EXP#${exp}#E#cnv-1`, 'EVT')).toMatchObject({ value: 10.5, currency: 'USD', referrerId: referrer });
+  });
+
+  it('accepts but does not count a conversion after the attribution window, or before the signup', async () => {
+    const late = new Date(Date.now() + (WINDOW_DAYS + 1) * DAY_MS).toISOString();
+    const r = await send('conversion', { eventId: 'cnv-late', experimentId: exp, refereeId: referees[2], value: 99, currency: 'EUR', occurredAt: late });
+    expect(r).toMatchObject({ outcome: 'UNATTRIBUTED', duplicate: false, variant: 'B' });
+    expect(r.reason).toMatch(new RegExp(`after the ${WINDOW_DAYS}-day attribution window`));
+    const early = new Date(Date.now() - DAY_MS).toISOString();
+    const e = await send('conversion', { eventId: 'cnv-early', experimentId: exp, refereeId: referees[2], value: 5, currency: 'EUR', occurredAt: early });
+    expect(e).toMatchObject({ outcome: 'UNATTRIBUTED', variant: 'B' });
+    expect(e.reason).toMatch(/before the referee's signup/);
+    expect(await getItem(`EXP#${exp}#REF#${referees[2]}`, 'ATTR')).toMatchObject({ conversions: 0 });
+    expect(await getItem(`EXP#${exp}#E#cnv-late`, 'EVT')).toMatchObject({ value: 99, result: { outcome: 'UNATTRIBUTED' } });
+  });
+
+  it('accepts but does not count a conversion of a referee who never signed up through a referral', async () => {
+    const r = await send('conversion', { eventId: 'cnv-unknown', experimentId: exp, refereeId: 'walk-in', value: 50, currency: 'USD' });
+    expect(r).toMatchObject({ outcome: 'UNATTRIBUTED', duplicate: false, variant: null, experimentId: exp });
+    expect(r.reason).toMatch(/walk-in did not sign up through a referral/);
+    expect(await getItem(`EXP#${exp}#REF#walk-in`, 'ATTR')).toBeUndefined();
+  });
+
+  it('only lets IAM callers record signups and conversions', async () => {
+    const signup = await fails(Q.signup, { input: { eventId: 'sgn-key', code, refereeId: 'someone' } }, { apiKey: true });
+    expect(signup.errorType).toBe('Unauthorized');
+    const conversion = await fails(
+      Q.conversion,
+      { input: { eventId: 'cnv-key', experimentId: exp, refereeId: referees[0], value: 1, currency: 'USD' } },
+      { apiKey: true },
+    );
+    expect(conversion.errorType).toBe('Unauthorized');
+    const asUser = await fails(Q.conversion, { input: { eventId: 'cnv-user', experimentId: exp, refereeId: referees[0], value: 1, currency: 'USD' } }, experimenter);
+    expect(asUser.errorType).toBe('Unauthorized');
+    expect(await getItem(`EXP#${exp}#E#sgn-key`, 'EVT')).toBeUndefined();
+    expect(await getItem(`EXP#${exp}#E#cnv-key`, 'EVT')).toBeUndefined();
+    expect(await getItem(`EXP#${exp}#REF#someone`, 'ATTR')).toBeUndefined();
+  });
+
+  // Hand-computed per-variant totals for B. Referrer: 3 invites, 3 clicks, 3 signups, conversions
+  // 10.5 + 4.5 (referee 1) + 20 (referee 2) = 35. Referrer 2: 2 invites, 1 click, 1 signup, 7.25.
+  const expectedB = {
+    exposures: 2,
+    referrers: 2,
+    invites: 5,
+    invitesSumSq: 3 ** 2 + 2 ** 2,
+    clicks: 4,
+    signups: 4,
+    conversions: 4,
+    conversionsSumSq: 3 ** 2 + 1 ** 2,
+    convertingReferrers: 2,
+    convertingReferees: 3,
+    revenue: 42.25,
+    revenueSumSq: 35 ** 2 + 7.25 ** 2,
+  };
+  const expectedLive = [
+    { key: 'A', exposures: 0, invites: 0, clicks: 0, signups: 0, conversions: 0, revenue: 0 },
+    { key: 'B', exposures: 2, invites: 5, clicks: 4, signups: 4, conversions: 4, revenue: 42.25 },
+  ];
+
+  async function expectTotals() {
+    await app.poller!.drain();
+    const aggs = await aggregates(exp);
+    expect(Object.keys(aggs)).toEqual(['B']);
+    const b = aggs.B!;
+    for (const [field, value] of Object.entries(expectedB)) expect(b[field], field).toBeCloseTo(value, 9);
+    const live = await ok<{ variants: Item[] }>(Q.live, { e: exp }, { apiKey: true });
+    expect(live.variants).toEqual(expectedLive);
+  }
+
+  it('folds the per-user counters into per-variant totals (referrers, sums, sums of squares)', async () => {
+    await expectTotals();
+  });
+
+  it('answers a replay of every event with duplicate: true and the original outcome, and counts it once', async () => {
+    expect(sent.length).toBe(19);
+    const before = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#'));
+    for (const { op, input, result } of sent) {
+      const replay = await record(op, input);
+      expect(replay, `${MUTATION_OF[op]} ${input.eventId as string}`).toEqual({ ...result, duplicate: true });
+    }
+    // Replays racing each other: all answers agree, one event is stored.
+    const racing = await Promise.all([0, 1, 2].map(() => record('invite', { eventId: 'inv-1', code, channel: 'SMS' })));
+    for (const r of racing) expect(r).toEqual({ ...counted('B', 'INVITE', 'inv-1'), duplicate: true });
+    const after = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#'));
+    expect(after).toEqual(before);
+    await expectTotals();
+  });
+
+  it('counts a brand-new event sent several times at once exactly once', async () => {
+    const input = { eventId: 'inv-burst', code: code2, channel: 'SMS' };
+    const answers = await Promise.all([0, 1, 2, 3].map(() => record('invite', input)));
+    for (const a of answers) expect({ ...a, duplicate: false }).toEqual(counted('B', 'INVITE', 'inv-burst'));
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    expect(await getItem(`EXP#${exp}#U#${referrer2}`, 'ASSIGN')).toMatchObject({ invites: 3 });
+    await app.poller!.drain();
+    const b = (await aggregates(exp)).B!;
+    expect(b.invites).toBe(6);
+    expect(b.invitesSumSq).toBe(3 ** 2 + 3 ** 2);
+    expect(b.referrers).toBe(2);
+  });
+});
+
+describe('bad input: an error with errorType, and nothing written', () => {
+  let exp: string;
+  let code: string;
+  const long = 'x'.repeat(257);
+
+  beforeAll(async () => {
+    exp = await createRunningExperiment('issue 5 bad input', SALT);
+    const [referrer] = usersIn('A', 'bad-input-referrer', 1);
+    await ok(Q.assign, { e: exp, u: referrer }, { apiKey: true });
+    code = (await ok<{ code: string }>(Q.code, { e: exp, u: referrer }, { apiKey: true })).code;
+    await record('signup', { eventId: 'bad-sgn-ok', code, refereeId: 'attributed-referee' });
+  });
+
+  const cases: [name: string, op: 'invite' | 'click' | 'signup' | 'conversion' | 'code', input: () => Item, errorType: string, field?: string][] = [
+    ['an empty eventId', 'invite', () => ({ eventId: '', code, channel: 'SMS' }), 'ValidationError', 'input.eventId'],
+    ['a malformed eventId', 'click', () => ({ eventId: 'not an id!', code, channel: 'SMS' }), 'ValidationError', 'input.eventId'],
+    ['an eventId over 128 characters', 'invite', () => ({ eventId: 'e'.repeat(129), code, channel: 'SMS' }), 'ValidationError', 'input.eventId'],
+    ['an eventId over 256 characters', 'signup', () => ({ eventId: long, code, refereeId: 'r1' }), 'ValidationError', 'input.eventId'],
+    ['an empty code', 'invite', () => ({ eventId: 'bad-1', code: '', channel: 'SMS' }), 'ValidationError', 'input.code'],
+    ['a code that is not a code', 'click', () => ({ eventId: 'bad-2', code: 'abc-def', channel: 'SMS' }), 'ValidationError', 'input.code'],
+    ['an unknown code (invite)', 'invite', () => ({ eventId: 'bad-3', code: 'ZZZZ2222', channel: 'EMAIL' }), 'UnknownCode'],
+    ['an unknown code (click)', 'click', () => ({ eventId: 'bad-3b', code: 'ZZZZ2222', channel: 'EMAIL' }), 'UnknownCode'],
+    ['an unknown code (signup)', 'signup', () => ({ eventId: 'bad-4', code: 'ZZZZ2222', refereeId: 'r1' }), 'UnknownCode'],
+    ['an empty refereeId', 'signup', () => ({ eventId: 'bad-5', code, refereeId: '' }), 'ValidationError', 'input.refereeId'],
+    ['a blank refereeId', 'signup', () => ({ eventId: 'bad-5b', code, refereeId: '   ' }), 'ValidationError', 'input.refereeId'],
+    ['a refereeId over 256 characters', 'signup', () => ({ eventId: 'bad-6', code, refereeId: long }), 'ValidationError', 'input.refereeId'],
+    ['a negative value', 'conversion', () => ({ eventId: 'bad-7', experimentId: exp, refereeId: 'attributed-referee', value: -0.01, currency: 'USD' }), 'ValidationError', 'input.value'],
+    ['a bad currency', 'conversion', () => ({ eventId: 'bad-8', experimentId: exp, refereeId: 'attributed-referee', value: 3, currency: 'usd' }), 'ValidationError', 'input.currency'],
+    ['a 4-letter currency', 'conversion', () => ({ eventId: 'bad-8b', experimentId: exp, refereeId: 'attributed-referee', value: 3, currency: 'USDT' }), 'ValidationError', 'input.currency'],
+    ['an empty experimentId', 'conversion', () => ({ eventId: 'bad-9', experimentId: '', refereeId: 'attributed-referee', value: 3, currency: 'USD' }), 'ValidationError', 'input.experimentId'],
+    ['an experimentId over 256 characters', 'conversion', () => ({ eventId: 'bad-10', experimentId: long, refereeId: 'attributed-referee', value: 3, currency: 'USD' }), 'ValidationError', 'input.experimentId'],
+    ['an empty refereeId (conversion)', 'conversion', () => ({ eventId: 'bad-11', experimentId: exp, refereeId: '', value: 3, currency: 'USD' }), 'ValidationError', 'input.refereeId'],
+    ['an unknown experiment', 'conversion', () => ({ eventId: 'bad-12', experimentId: 'no-such-experiment', refereeId: 'attributed-referee', value: 3, currency: 'USD' }), 'NotFoundError'],
+    ['an empty experimentId (referralCode)', 'code', () => ({ e: '', u: 'someone' }), 'ValidationError'],
+    ['an experimentId over 256 characters (referralCode)', 'code', () => ({ e: long, u: 'someone' }), 'ValidationError'],
+    ['an empty userId (referralCode)', 'code', () => ({ e: exp, u: '' }), 'ValidationError'],
+    ['a userId over 256 characters (referralCode)', 'code', () => ({ e: exp, u: long }), 'ValidationError'],
+  ];
+
+  it.each(cases)('%s', async (_name, op, input, errorType, field) => {
+    await app.poller!.drain();
+    const before = await scanTable();
+    const query = Q[op];
+    const variables = op === 'code' ? input() : { input: input() };
+    const as: As = op === 'code' ? { apiKey: true } : AUTH_OF[op];
+    const error = await fails(query, variables, as);
+    expect(error.errorType).toBe(errorType);
+    expect(error.message.length).toBeGreaterThan(10);
+    if (field) expect(error.message).toContain(field);
+    expect(await scanTable()).toEqual(before);
+  });
+
+  it('reports every problem of one input at once', async () => {
+    const error = await fails(Q.conversion, { input: { eventId: '', experimentId: '', refereeId: long, value: -1, currency: 'x' } }, { iam: true });
+    expect(error.errorType).toBe('ValidationError');
+    for (const f of ['input.eventId', 'input.experimentId', 'input.refereeId', 'input.value', 'input.currency']) expect(error.message).toContain(f);
+  });
+
+  it('rejects a signup while the experiment is not running (OutsideRunningWindow) and writes nothing', async () => {
+    const paused = await createRunningExperiment('issue 5 paused', SALT);
+    const [referrer] = usersIn('A', 'paused-referrer', 1);
+    await ok(Q.assign, { e: paused, u: referrer }, { apiKey: true });
+    const pausedCode = (await ok<{ code: string }>(Q.code, { e: paused, u: referrer }, { apiKey: true })).code;
+    await ok(Q.pause, { id: paused }, experimenter);
+    await app.poller!.drain();
+    const before = await scanTable();
+    const error = await fails(Q.signup, { input: { eventId: 'paused-sgn', code: pausedCode, refereeId: 'late-referee' } }, { iam: true });
+    expect(error.errorType).toBe('OutsideRunningWindow');
+    expect(error.message).toMatch(/PAUSED/);
+    expect(await scanTable()).toEqual(before);
+    // An invite while paused is accepted (the app cannot know) but not counted.
+    const invite = await record('invite', { eventId: 'paused-inv', code: pausedCode, channel: 'SMS' });
+    expect(invite).toMatchObject({ outcome: 'UNATTRIBUTED', reason: 'experiment is PAUSED, not RUNNING' });
+    expect(await getItem(`EXP#${paused}#U#${referrer}`, 'ASSIGN')).not.toHaveProperty('invites');
+  });
+
+  it('rejects a signup dated before the experiment started', async () => {
+    await app.poller!.drain();
+    const before = await scanTable();
+    const error = await fails(
+      Q.signup,
+      { input: { eventId: 'early-sgn', code, refereeId: 'early-referee', occurredAt: '2001-01-01T00:00:00Z' } },
+      { iam: true },
+    );
+    expect(error.errorType).toBe('OutsideRunningWindow');
+    expect(await scanTable()).toEqual(before);
+  });
+});
