@@ -602,8 +602,10 @@ function frozenProblems(current: Experiment, input: UpdateExperimentInput): Fiel
             message: `variants[${i}].name (variant ${show(v.key)}) ${since}: it is ${show(was.name)}; only weights may change`,
           });
         }
+        // A variant sent without `config` keeps its config: a weights-only change need not echo
+        // the strategy back. (An explicit null is a change when the variant has a config.)
         const scratch = new Problems();
-        const config = normalizeConfig(v.config, `variants[${i}].config`, scratch);
+        const config = v.config === undefined ? was.config : normalizeConfig(v.config, `variants[${i}].config`, scratch);
         if (config !== was.config) {
           problems.push({
             field: `variants[${i}].config`,
@@ -623,7 +625,8 @@ function frozenProblems(current: Experiment, input: UpdateExperimentInput): Fiel
  * - STOPPED → InvalidStateError; a version other than the current one → ConflictError.
  * - DRAFT: every field may change.
  * - RUNNING / PAUSED: only name, description, coverage, endDate, minimumDetectableEffect and the
- *   variants' weights (same keys, in any order: matched by key; the stored order is kept).
+ *   variants' weights (same keys, in any order: matched by key; the stored order is kept; a
+ *   variant sent without `config` keeps its config).
  *   Changing anything else → FrozenFieldError naming the fields. Sending a frozen field with its
  *   current value is not a change, so a client may send the whole form back.
  * - Bad values → ValidationError listing every problem. endDate must be in the future only when

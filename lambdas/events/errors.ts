@@ -19,8 +19,9 @@ export class UnknownCodeError extends DomainError {
 
 export class OutsideRunningWindowError extends DomainError {
   override readonly errorType = 'OutsideRunningWindow';
-  constructor(experimentId: string, status: string) {
-    super(`Experiment ${experimentId} is ${status}: signups are only accepted while it is RUNNING`);
+  /** `detail` replaces the default explanation (the experiment's status). */
+  constructor(experimentId: string, status: string, detail?: string) {
+    super(`Experiment ${experimentId} ${detail ?? `is ${status}`}: signups are only accepted while it is RUNNING`);
     this.name = 'OutsideRunningWindow';
   }
 }

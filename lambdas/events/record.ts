@@ -134,6 +134,17 @@ function funnelEvent(kind: 'INVITE' | 'CLICK', counter: 'invites' | 'clicks') {
 export const recordInvite = funnelEvent('INVITE', 'invites');
 export const recordClick = funnelEvent('CLICK', 'clicks');
 
+/** A signup dated before the experiment started or after its end date was not made in it. */
+function checkRunningWindow(experiment: Experiment, occurredAt: string): void {
+  const at = Date.parse(occurredAt);
+  if (experiment.startedAt && at < Date.parse(experiment.startedAt)) {
+    throw new OutsideRunningWindowError(experiment.id, experiment.status, `started at ${experiment.startedAt}, after the signup (${occurredAt})`);
+  }
+  if (experiment.endDate && at > Date.parse(experiment.endDate)) {
+    throw new OutsideRunningWindowError(experiment.id, experiment.status, `ended at ${experiment.endDate}, before the signup (${occurredAt})`);
+  }
+}
+
 export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordResult> {
   const input = requireInput(event.arguments);
   const problems: FieldProblem[] = [];
@@ -153,6 +164,7 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   if (experiment.status !== 'RUNNING') throw new OutsideRunningWindowError(experiment.id, experiment.status);
 
   const attributedAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();
+  checkRunningWindow(experiment, attributedAt);
   const fields = { code: code.code, referrerId: code.referrerId, refereeId, occurredAt: attributedAt };
   const written = await recordCounted(base, fields, [
     {
@@ -207,7 +219,14 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
     return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `referee ${refereeId} did not sign up through a referral in this experiment` }, fields);
   }
   const withVariant = { ...base, variant: attribution.variant };
-  const windowEnd = Date.parse(attribution.attributedAt) + experiment.attributionWindowDays * DAY_MS;
+  const windowStart = Date.parse(attribution.attributedAt);
+  const windowEnd = windowStart + experiment.attributionWindowDays * DAY_MS;
+  if (Date.parse(occurredAt) < windowStart) {
+    return recordOnly(
+      { ...withVariant, outcome: 'UNATTRIBUTED', reason: `conversion is before the referee's signup (${attribution.attributedAt}), so the referral did not cause it` },
+      fields,
+    );
+  }
   if (Date.parse(occurredAt) > windowEnd) {
     return recordOnly(
       { ...withVariant, outcome: 'UNATTRIBUTED', reason: `conversion is after the ${experiment.attributionWindowDays}-day attribution window (ended ${new Date(windowEnd).toISOString()})` },

@@ -2,8 +2,11 @@ import { util, type Context } from '@aws-appsync/utils';
 
 const MAX_ID = 256;
 
-// Pipeline: getAssignment -> createReferralCode -> createReferralCode (retry on a code collision)
-// -> getAssignment (re-read only when a concurrent request stored its code first).
+// Pipeline: getAssignment -> createReferralCode -> createReferralCode (the retry after a code
+// collision; it returns early when a code is known). Creating a code is one transaction: the
+// CODE#<code> item (attribute_not_exists) and the assignment's `code` (attribute_not_exists), so a
+// code is unique and a referrer has one. When a concurrent request stored the referrer's code first,
+// the failed condition returns the stored assignment and its code is the answer.
 export function request(ctx: Context<{ experimentId: string; userId: string }>) {
   const { experimentId, userId } = ctx.args;
   if (experimentId.length < 1 || experimentId.length > MAX_ID) {

@@ -4,10 +4,14 @@ import { runtime, util, type Context } from '@aws-appsync/utils';
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const CODE_LENGTH = 8;
 
+// Hex offsets of 8 fully random bytes of a UUID v4 without its dashes: byte 6 ('4x', the version
+// nibble) would only ever give 16 of the 31 characters, and byte 8 carries the variant bits.
+const RANDOM_BYTES = [0, 2, 4, 6, 8, 10, 14, 18];
+
 function newCode(): string {
   const hex = util.autoId().split('-').join('');
   let code = '';
-  for (const i of [0, 2, 4, 6, 8, 10, 12, 14].slice(0, CODE_LENGTH)) {
+  for (const i of RANDOM_BYTES.slice(0, CODE_LENGTH)) {
     const byte = Number.parseInt(hex.substring(i, i + 2), 16);
     code = code + ALPHABET.charAt(byte % ALPHABET.length);
   }
@@ -51,8 +55,15 @@ export function response(ctx: Context) {
     ctx.stash.code = ctx.stash.candidate;
     return ctx.stash.code;
   }
-  // A cancelled transaction means either the code was taken (retry with the next function) or a
-  // concurrent request stored the user's code first (the final getAssignment re-reads it).
   if (ctx.error.type !== 'DynamoDB:TransactionCanceledException') util.error(ctx.error.message, ctx.error.type);
+  // One reason per transact item. The assignment's condition failed: a concurrent request stored
+  // the user's code first, and the failed condition hands back the current item, so its code is
+  // the answer. Otherwise the code was taken (or the write conflicted): the next function retries.
+  const reasons = (ctx.result && ctx.result.cancellationReasons) || [];
+  const assignmentReason = reasons[1];
+  if (assignmentReason && assignmentReason.type === 'ConditionalCheckFailed' && assignmentReason.item && assignmentReason.item.code) {
+    ctx.stash.code = assignmentReason.item.code;
+    return ctx.stash.code;
+  }
   return null;
 }

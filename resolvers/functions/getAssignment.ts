@@ -1,9 +1,9 @@
-import { runtime, util, type Context } from '@aws-appsync/utils';
+import { util, type Context } from '@aws-appsync/utils';
 import { get } from '@aws-appsync/utils/dynamodb';
 
+// First function of the referralCode pipeline: the caller's assignment (variant and, once created,
+// the referral code), read consistently so that a code stored a moment ago is seen.
 export function request(ctx: Context<{ experimentId: string; userId: string }>) {
-  // Second use in the pipeline: only re-read when no code was stored by this request.
-  if (ctx.stash.code) runtime.earlyReturn(ctx.stash.assignment);
   return get({
     key: { pk: `EXP#${ctx.args.experimentId}#U#${ctx.args.userId}`, sk: 'ASSIGN' },
     consistentRead: true,

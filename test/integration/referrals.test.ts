@@ -338,7 +338,7 @@ describe('the referral funnel of one referrer and three referees', () => {
   });
 
   it('answers a replay of every event with duplicate: true and the original outcome, and counts it once', async () => {
-    expect(sent.length).toBe(19);
+    expect(sent.length).toBe(22);
     const before = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#'));
     for (const { op, input, result } of sent) {
       const replay = await record(op, input);
