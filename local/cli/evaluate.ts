@@ -43,12 +43,10 @@ function parseArgs(argv: string[]): Map<string, string> | 'help' {
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     if (!OPTIONS.has(name)) throw new UsageError(`unknown option "--${name}"`);
     if (values.has(name)) throw new UsageError(`--${name} given twice`);
-    let value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
-    if (eq < 0) {
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      i += 1;
-    }
-    values.set(name, value as string);
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (eq < 0) i += 1;
+    values.set(name, value);
   }
   for (const required of ['code', 'function', 'context']) {
     if (!values.has(required)) throw new UsageError(`--${required} is required`);

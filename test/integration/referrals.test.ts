@@ -454,3 +454,39 @@ describe('bad input: an error with errorType, and nothing written', () => {
     expect(await scanTable()).toEqual(before);
   });
 });
+
+describe('concurrency', () => {
+  let exp: string;
+  const users = usersIn('A', 'racer', 8);
+
+  beforeAll(async () => {
+    exp = await createRunningExperiment('issue 5 concurrency', SALT);
+    for (const u of users) await ok(Q.assign, { e: exp, u }, { apiKey: true });
+  });
+
+  it('gives a referrer one code however many first requests race (losers return the winner\'s code)', async () => {
+    const answers = await Promise.all(
+      users.flatMap((u) => [0, 1, 2, 3, 4, 5].map(async () => ({ u, r: await gql<{ referralCode: Item }>(Q.code, { e: exp, u }, { apiKey: true }) }))),
+    );
+    expect(answers.flatMap(({ r }) => r.errors ?? [])).toEqual([]);
+    const codeOf = new Map<string, Set<unknown>>();
+    for (const { u, r } of answers) codeOf.set(u, (codeOf.get(u) ?? new Set()).add(r.data!.referralCode.code));
+    for (const u of users) expect(codeOf.get(u)!.size, u).toBe(1);
+    const stored = (await scanTable()).filter((i) => String(i.pk).startsWith('CODE#') && i.experimentId === exp);
+    expect(stored).toHaveLength(users.length);
+    for (const item of stored) expect(codeOf.get(item.referrerId as string)).toEqual(new Set([item.code]));
+  });
+
+  it('counts every one of many events of one referrer sent at the same moment', async () => {
+    const code = (await ok<{ code: string }>(Q.code, { e: exp, u: users[0]! }, { apiKey: true })).code;
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => record('invite', { eventId: `burst-inv-${i}`, code, channel: 'SMS' })),
+      ...Array.from({ length: 6 }, (_, i) => record('click', { eventId: `burst-clk-${i}`, code, channel: 'LINK' })),
+      ...Array.from({ length: 4 }, (_, i) => record('signup', { eventId: `burst-sgn-${i}`, code, refereeId: `burst-referee-${i}` })),
+    ]);
+    for (const r of results) expect(r).toMatchObject({ outcome: 'COUNTED', duplicate: false, variant: 'A' });
+    expect(await getItem(`EXP#${exp}#U#${users[0]!}`, 'ASSIGN')).toMatchObject({ invites: 10, clicks: 6, signups: 4 });
+    await app.poller!.drain();
+    expect((await aggregates(exp)).A).toMatchObject({ exposures: users.length, referrers: 1, invites: 10, invitesSumSq: 100, clicks: 6, signups: 4 });
+  });
+});

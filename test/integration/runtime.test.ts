@@ -47,8 +47,9 @@ describe('unit JS resolvers on DynamoDB', () => {
     let nextToken: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof gql>> = await gql('query($t: String) { notes(limit: 2, nextToken: $t) { items { id } nextToken } }', { t: nextToken });
-      const notes = page.data!.notes as { items: { id: string }[]; nextToken: string | null };
+      type Page = { notes: { items: { id: string }[]; nextToken: string | null } };
+      const page: { data: Page | null } = await gql<Page>('query($t: String) { notes(limit: 2, nextToken: $t) { items { id } nextToken } }', { t: nextToken });
+      const notes: Page["notes"] = page.data!.notes;
       seen.push(...notes.items.map((i) => i.id));
       nextToken = notes.nextToken;
       pages += 1;

@@ -163,8 +163,11 @@ export function evaluate(code: string, fn: 'request' | 'response', ctx: Evaluati
 
   // A fresh context per evaluation (about 0.2 ms): no state leaks between requests, and a
   // context left behind by a timeout is simply dropped.
+  // microtaskMode afterEvaluate: promise callbacks run inside the timed call, never later on the
+  // host's queue where an endless one would hang the process.
   const sandbox = vm.createContext({ __appsync_host__: { randomHex, scriptName: compiled.scriptName } }, {
     codeGeneration: { strings: false, wasm: false },
+    microtaskMode: 'afterEvaluate',
   });
   runtimeScript().runInContext(sandbox);
   compiled.script.runInContext(sandbox);

@@ -161,7 +161,7 @@ function holds(condition: FilterCondition, payload: unknown): boolean {
       return !(value as unknown[]).some((v) => sameValue(field, v));
     case 'between': {
       const [low, high] = value as [unknown, unknown];
-      return comparable(field, low) && comparable(field, high) && field >= low && field <= high;
+      return comparable(field, low) && comparable(field, high) && field >= (low as typeof field) && field <= (high as typeof field);
     }
     case 'containsAny':
       return Array.isArray(field) && field.some((item) => (value as unknown[]).some((v) => sameValue(item, v)));

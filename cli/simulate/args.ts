@@ -1,0 +1,132 @@
+// Flags of `splitloop simulate`, parsed without side effects so that every bad flag gets a clear
+// message (and exit code 2) before anything touches the API.
+
+export interface SimulateArgs {
+  experimentId: string;
+  users: number;
+  lift: number;
+  durationSeconds: number;
+  graphqlUrl: string;
+  concurrency: number;
+  seed: number | undefined;
+  json: boolean;
+  /** Seconds to wait for the aggregator to fold the events in before reading the results. */
+  settleSeconds: number;
+}
+
+export type ParseResult = { ok: true; args: SimulateArgs } | { ok: false; error: string } | { ok: false; help: true };
+
+export const SIMULATE_USAGE = `usage: splitloop simulate --experiment ID [--users N] [--lift L] [--duration S] [--url URL]
+                         [--concurrency C] [--seed N] [--settle S] [--json]
+
+Plays a referral funnel against the local API: each user is assigned (API key), sharers get a
+code and send invites (Poisson-ish), invites are clicked, clicks sign up as new referees (IAM),
+referees convert with an order value (IAM). In every variant other than the control a referee's
+conversion probability is multiplied by (1 + L): the known true effect. Prints the results.
+
+  --experiment ID    a RUNNING experiment (npm start prints the demo experiment's id)
+  --users N          enrolled users to simulate (default 1000)
+  --lift L           relative lift of the treatment's conversion probability, > -1 (default 0.1)
+  --duration S       spread the users' arrivals over S seconds (default 30; 0 = as fast as possible)
+  --url URL          the GraphQL endpoint (default http://localhost:$PORT/graphql, PORT=4000)
+  --concurrency C    requests in flight at most (default 16)
+  --seed N           seed of the random generator, for a reproducible funnel (default random)
+  --settle S         seconds to wait for the live counts to include every event (default 30)
+  --json             print the final report as JSON instead of a table
+
+Credentials come from the same environment as npm start: SPLITLOOP_API_KEY, SPLITLOOP_ACCESS_KEY_ID /
+SPLITLOOP_SECRET_ACCESS_KEY, and the JWT key in .splitloop/ (results need an experimenters token).
+`;
+
+const FLAGS = ['experiment', 'users', 'lift', 'duration', 'url', 'concurrency', 'seed', 'settle', 'json', 'help'] as const;
+type Flag = (typeof FLAGS)[number];
+const BOOLEAN: ReadonlySet<Flag> = new Set<Flag>(['json', 'help']);
+
+function isFlag(name: string): name is Flag {
+  return (FLAGS as readonly string[]).includes(name);
+}
+
+function integer(flag: string, text: string, min: number, max: number): number | string {
+  if (!/^[+-]?\d+$/.test(text.trim())) return `--${flag} must be a whole number, got "${text}"`;
+  const n = Number(text);
+  if (n < min || n > max) return `--${flag} must be from ${min} to ${max}, got ${n}`;
+  return n;
+}
+
+function decimal(flag: string, text: string): number | string {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return `--${flag} must be a number, got "${text}"`;
+  return n;
+}
+
+export function parseSimulateArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ParseResult {
+  const values = new Map<Flag, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '-h') return { ok: false, help: true };
+    if (!arg.startsWith('--')) return { ok: false, error: `unexpected argument "${arg}" (flags start with --)` };
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!isFlag(name)) return { ok: false, error: `unknown flag --${name}` };
+    if (values.has(name)) return { ok: false, error: `--${name} is given twice` };
+    if (BOOLEAN.has(name)) {
+      if (eq >= 0) return { ok: false, error: `--${name} takes no value` };
+      values.set(name, 'true');
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) return { ok: false, error: `--${name} needs a value` };
+      i += 1;
+    }
+    values.set(name, value);
+  }
+  if (values.has('help')) return { ok: false, help: true };
+
+  const experimentId = values.get('experiment')?.trim();
+  if (!experimentId) return { ok: false, error: '--experiment ID is required (npm start prints the demo experiment\'s id)' };
+
+  const users = integer('users', values.get('users') ?? '1000', 1, 1_000_000);
+  if (typeof users === 'string') return { ok: false, error: users };
+
+  const lift = decimal('lift', values.get('lift') ?? '0.1');
+  if (typeof lift === 'string') return { ok: false, error: lift };
+  if (lift <= -1) return { ok: false, error: `--lift must be greater than -1 (a relative change; 0.2 = +20%), got ${lift}` };
+  if (lift > 100) return { ok: false, error: `--lift must be at most 100, got ${lift}` };
+
+  const duration = decimal('duration', values.get('duration') ?? '30');
+  if (typeof duration === 'string') return { ok: false, error: duration };
+  if (duration < 0 || duration > 86_400) return { ok: false, error: `--duration must be from 0 to 86400 seconds, got ${duration}` };
+
+  const concurrency = integer('concurrency', values.get('concurrency') ?? '16', 1, 256);
+  if (typeof concurrency === 'string') return { ok: false, error: concurrency };
+
+  const settle = decimal('settle', values.get('settle') ?? '30');
+  if (typeof settle === 'string') return { ok: false, error: settle };
+  if (settle < 0 || settle > 3600) return { ok: false, error: `--settle must be from 0 to 3600 seconds, got ${settle}` };
+
+  let seed: number | undefined;
+  if (values.has('seed')) {
+    const s = integer('seed', values.get('seed')!, 0, 0xffffffff);
+    if (typeof s === 'string') return { ok: false, error: s };
+    seed = s;
+  }
+
+  let graphqlUrl: string;
+  const port = env.PORT?.trim() || '4000';
+  const rawUrl = values.get('url') ?? `http://localhost:${port}/graphql`;
+  try {
+    const url = new URL(rawUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: `--url must be an http(s) URL, got "${rawUrl}"` };
+    graphqlUrl = url.href;
+  } catch {
+    return { ok: false, error: `--url is not a URL: "${rawUrl}"` };
+  }
+
+  return {
+    ok: true,
+    args: { experimentId, users, lift, durationSeconds: duration, graphqlUrl, concurrency, seed, json: values.has('json'), settleSeconds: settle },
+  };
+}
