@@ -15,6 +15,7 @@ const commands: Record<string, { describe: string; load: () => Promise<Command> 
     },
   },
   token: { describe: 'print a Cognito-style JWT the local API accepts', load: async () => (await import('../local/cli/token.ts')).tokenCommand },
+  simulate: { describe: 'drive the local API with referral traffic of a known true effect', load: async () => (await import('./simulate.ts')).simulateCommand },
 };
 
 function usage(): string {

@@ -171,8 +171,9 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   if (refereeId === code.referrerId) throw new SelfReferralError(refereeId);
   const experiment = await loadExperiment(code.experimentId);
   const base: RecordResult = { eventId, kind: 'SIGNUP', experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
-  const existing = await getItem(keys.event(code.experimentId, eventId));
-  if (existing) return storedResult(code.experimentId, eventId);
+  // A replay returns the stored outcome even once the experiment has stopped.
+  const existing = (await getItem(keys.event(code.experimentId, eventId)))?.result as RecordResult | undefined;
+  if (existing) return { ...existing, duplicate: true };
   if (experiment.status !== 'RUNNING') throw new OutsideRunningWindowError(experiment.id, experiment.status);
 
   const attributedAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();

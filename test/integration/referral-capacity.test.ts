@@ -223,6 +223,7 @@ describe('write units per write path (DynamoDB Local, ReturnConsumedCapacity)', 
     await ok(Q.invite, { input: { eventId: 'c-inv-a', code: otherCode, channel: 'SMS' } }, { apiKey: true });
     await ok(Q.invite, { input: { eventId: 'c-inv-b', code, channel: 'SMS' } }, { apiKey: true });
     await app.poller!.drain();
+    console.log('AGGDEBUG', JSON.stringify(calls.map((c) => [c.source, c.command, JSON.stringify(c.input).slice(0, 300), c.capacity, c.error])));
     const batches = calls.filter((c) => c.command === 'TransactWriteItems' && JSON.stringify(c.input).includes('AGGBATCH#'));
     measured['aggregator batch'] = { wcu: 0, rcu: 0, calls: batches.map((b) => `items=${(b.input.TransactItems as unknown[]).length} ${shape([b])[0]}`) };
   });

@@ -178,7 +178,11 @@ export function evaluate(code: string, fn: 'request' | 'response', ctx: Evaluati
     raw = JSON.parse(invokeScript.runInContext(sandbox, { timeout: timeoutMs }) as string) as RawResult;
   } catch (e) {
     if (!isTimeout(e)) throw e;
-    raw = JSON.parse(snapshotScript.runInContext(sandbox, { timeout: 100 }) as string) as RawResult;
+    try {
+      raw = JSON.parse(snapshotScript.runInContext(sandbox, { timeout: 100 }) as string) as RawResult;
+    } catch {
+      raw = { outcome: null, stash: inputStash, appendedErrors: [], logs: [], extensions: {} };
+    }
     raw.outcome = {
       kind: 'error',
       error: { message: `Execution timed out after ${timeoutMs} ms`, errorType: null, data: null, errorInfo: null, source: 'timeout' },

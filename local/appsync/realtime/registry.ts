@@ -86,6 +86,11 @@ export class SubscriptionRegistry<T extends Indexed> {
     this.count -= 1;
   }
 
+  /** Whether any subscription listens for `mutation`. */
+  listensTo(mutation: string): boolean {
+    return this.byMutation.has(mutation);
+  }
+
   /** Snapshot of the subscriptions whose arguments match `payload` (the mutation response). */
   candidates(mutation: string, payload: unknown): T[] {
     const groups = this.byMutation.get(mutation);

@@ -306,8 +306,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
 
   function accept(ws: WebSocket, handshake: HandshakeAuth, sourceIp: string | undefined): void {
-    const auth = options
-      .authenticate(handshake.headers, { method: 'POST', path: handshake.connectPath, body: handshake.body, sourceIp })
+    const auth = Promise.resolve()
+      .then(() => options.authenticate(handshake.headers, { method: 'POST', path: handshake.connectPath, body: handshake.body, sourceIp }))
       .then(
         (principal) => ({ principal }),
         (error: unknown) => {
@@ -559,6 +559,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   function publish(mutationFieldName: string, payload: unknown, mutationDocument?: DocumentNode | OperationDefinitionNode): void {
     if (closed) return;
     stats.published += 1;
+    if (!registry.listensTo(mutationFieldName)) return;
     // AppSync publishes the mutation's response, not the resolver's raw value.
     const mutationField = mutationType?.getFields()[mutationFieldName];
     const tree = mutationDocument ? mutationSelection(mutationDocument, mutationFieldName) : null;
