@@ -35,11 +35,15 @@ export interface ExecutorOptions {
   resolvers: ResolverDefinition[];
   runtime: ResolverRuntime;
   env: Record<string, string>;
-  /** Called with each successful mutation field's result, for @aws_subscribe fan-out. */
-  onMutationResult?(fieldName: string, value: unknown, document: DocumentNode): void;
+  /**
+   * Called with each successful mutation field's result, for @aws_subscribe fan-out, with the
+   * request's document and what its handlers asked of `extensions` (subscription invalidation).
+   */
+  onMutationResult?(fieldName: string, value: unknown, document: DocumentNode, extensions: Record<string, unknown>[]): void;
 }
 
 interface ExecutionState {
+  document: DocumentNode;
   caller: Caller;
   headers: Record<string, string>;
   appended: AppSyncErrorEntry[];
@@ -91,7 +95,7 @@ export function createExecutor(options: ExecutorOptions) {
     }
     for (const e of result.errors) state.appended.push(appendedEntry(e, info.path));
     if (typeName === options.schema.getMutationType()?.name && options.onMutationResult) {
-      options.onMutationResult(info.fieldName, result.value, info.operation as unknown as DocumentNode);
+      options.onMutationResult(info.fieldName, result.value, state.document, result.extensions);
     }
     return result.value;
   };
@@ -115,7 +119,7 @@ export function createExecutor(options: ExecutorOptions) {
   return async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>): Promise<AppSyncResponse> {
     const doc = document(request.query);
     if (!('kind' in doc)) return { data: null, errors: doc.map((e) => formatError(e, 'ValidationError')) };
-    const state: ExecutionState = { caller, headers, appended: [] };
+    const state: ExecutionState = { document: doc, caller, headers, appended: [] };
     const result = await execute({
       schema: options.schema,
       document: doc,

@@ -22,8 +22,9 @@ import { noneDataSource } from './datasources/none.ts';
 import { createExecutor, type Caller, type GraphQLRequest } from './execute.ts';
 import { createHttpServer } from './http.ts';
 import { createJsEngine } from './js-engine.ts';
+import { createRealtimeServer, createSubscriptionResolverRunner, invalidationsFromExtensions } from './realtime/index.ts';
 import { checkManifest } from './manifest-check.ts';
-import type { DataSourceInvoker } from './run-resolver.ts';
+import type { DataSourceInvoker, ResolverRuntime } from './run-resolver.ts';
 import { installAppSyncScalars } from './scalars.ts';
 import { loadSchema } from './schema.ts';
 
@@ -52,6 +53,7 @@ export interface LocalAppSync {
   port: number;
   /** DynamoDB requests made by resolvers and their consumed capacity, for tests and benchmarks. */
   stats: { dynamoDbRequests: number };
+  realtime: ReturnType<typeof createRealtimeServer>;
   close(): Promise<void>;
 }
 
@@ -111,20 +113,38 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   }
 
   const env = Object.fromEntries(Object.entries(options.manifest.apiEnvironment).map(([k, v]) => [k, tables.get(v.table)!]));
+  const runtime: ResolverRuntime = {
+    engine: createJsEngine(),
+    code: (source) => bundles.get(source)!.code,
+    dataSource: (name) => dataSources.get(name)!,
+    functionDef: (name) => options.manifest.functions.find((f) => f.name === name)!,
+    onLog: options.logResolverOutput ? (lines) => lines.forEach((l) => console.log(l)) : undefined,
+  };
+  const realtime = createRealtimeServer({
+    schema,
+    authenticate: (headers, request) => authenticate(headers, request, options.auth),
+    allowed: (principal, typeName, fieldName) => isAllowed(rules, typeName, fieldName, principal),
+    runSubscriptionResolver: createSubscriptionResolverRunner({
+      resolvers: options.manifest.resolvers,
+      runtime,
+      env,
+      authType: (p) => AUTH_TYPE[p.mode],
+      subscriptionTypeName: schema.getSubscriptionType()?.name,
+    }),
+  });
   const executor = createExecutor({
     schema,
     resolvers: options.manifest.resolvers,
     env,
-    runtime: {
-      engine: createJsEngine(),
-      code: (source) => bundles.get(source)!.code,
-      dataSource: (name) => dataSources.get(name)!,
-      functionDef: (name) => options.manifest.functions.find((f) => f.name === name)!,
-      onLog: options.logResolverOutput ? (lines) => lines.forEach((l) => console.log(l)) : undefined,
+    runtime,
+    onMutationResult(fieldName, value, document, extensions) {
+      realtime.publish(fieldName, value, document);
+      for (const i of invalidationsFromExtensions(extensions)) realtime.invalidate(i.subscriptionField, i.payload);
     },
   });
 
   const server = createHttpServer({
+    upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
     staticDir: options.staticDir,
     routes: options.routes,
     async graphql(req, body) {
@@ -164,7 +184,10 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     realtimeUrl: `ws://127.0.0.1:${port}/graphql/realtime`,
     port,
     stats,
+    realtime,
     async close() {
+      // Upgraded sockets are not HTTP connections: close them first or server.close() waits on them.
+      await realtime.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       client.destroy();

@@ -1,11 +1,27 @@
 // Write units per write path (issue 5), measured with ReturnConsumedCapacity against DynamoDB Local
 // and compared with the figures in lambdas/events/record.ts's header comment and docs/referrals.md.
 //
-// The Lambdas run in this process and share one DynamoDB client (lambdas/shared/config.ts); a
+// The Lambdas run in this process and share one DynamoDB client (lambdas/shared/config.ts): a
 // middleware on that client asks every command for its consumed capacity and records it. The local
-// AppSync's own client (JS resolvers such as referralCode) is observed by wrapping `send` of the
-// SDK's DynamoDBClient class, since the host does not expose it.
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+// AppSync's own client (JS resolvers such as referralCode) is not exposed by the host, so `send` of
+// the SDK's DynamoDBClient class is wrapped for it.
+//
+// DynamoDB Local accounts single-item reads and writes as AWS does (1 WCU per KB written, 0.5 / 1
+// RCU per 4 KB read eventually / strongly consistent) but reports a TransactWriteItems of small items
+// as a flat 4 WCU whatever the number of items (checked below). AWS bills 2 WCU per KB of every item
+// in a transaction (prepare + commit), so for each transaction the test also works out the AWS figure
+// from DynamoDB Local's own per-item accounting: each written item (for an update, the item as it is
+// afterwards) is put on its own into a scratch table and the reported units are doubled.
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type ConsumedCapacity,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MetadataBearer } from '@smithy/types';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +38,18 @@ interface Call {
   command: string;
   input: Record<string, unknown>;
   /** Null when the call failed: DynamoDB reports no capacity on an error response. */
-  capacity: ConsumedCapacity | null;
+  capacity: number | null;
   error?: string;
+}
+
+/** What one request cost. Writes as AWS bills them; `localTransactWcu` is what DynamoDB Local said. */
+interface Cost {
+  rcu: number;
+  wcu: number;
+  localTransactWcu: number;
+  /** Writes that were refused (a failed condition or a cancelled transaction): no capacity reported. */
+  refused: string[];
+  calls: string[];
 }
 
 const RESULT = 'eventId kind variant outcome duplicate reason';
@@ -43,47 +69,53 @@ const VARIANTS = [
   { key: 'A', name: 'control', weight: 0.5 },
   { key: 'B', name: 'double reward', weight: 0.5 },
 ];
+const SCRATCH = 'capacity-scratch';
 
 let app: App;
 let gql: ReturnType<typeof createClient>;
 const calls: Call[] = [];
-const rawLog: unknown[] = [];
 let lambdaClient: DynamoDBClient;
 const originalSend = DynamoDBClient.prototype.send;
 
-function capacityOf(output: unknown): ConsumedCapacity | null {
-  rawLog.push((output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
+function unitsOf(output: unknown): number | null {
   const consumed = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
   if (!consumed) return null;
-  const list = Array.isArray(consumed) ? consumed : [consumed];
-  // One table: a single entry. Sum defensively all the same.
-  return list.reduce<ConsumedCapacity>(
-    (sum, c) => ({
-      CapacityUnits: (sum.CapacityUnits ?? 0) + (c.CapacityUnits ?? 0),
-      ReadCapacityUnits: (sum.ReadCapacityUnits ?? 0) + (c.ReadCapacityUnits ?? 0),
-      WriteCapacityUnits: (sum.WriteCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0),
-    }),
-    {},
-  );
+  return (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 }
+
+const commandName = (name: string) => name.replace(/Command$/, '');
 
 beforeAll(async () => {
   const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-cap-')) });
   app = await startApp({ auth });
   gql = createClient(app.api.graphqlUrl, auth);
+  await app.client.send(
+    new CreateTableCommand({
+      TableName: SCRATCH,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
 
-  // The Lambdas' client: ask for capacity on every command and record what came back.
+  // The Lambdas' client (the same module instance the in-process Lambdas use).
   lambdaClient = getDynamoDb();
   lambdaClient.middlewareStack.add(
     <O extends MetadataBearer>(next: InitializeHandler<object, O>, context: { commandName?: string }): InitializeHandler<object, O> =>
       async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<O>> => {
         const input = args.input as Record<string, unknown>;
-        input.ReturnConsumedCapacity = 'INDEXES';
-        const call: Call = { source: 'lambda', command: context.commandName ?? '?', input, capacity: null };
+        input.ReturnConsumedCapacity = 'TOTAL';
+        const call: Call = { source: 'lambda', command: commandName(context.commandName ?? '?'), input, capacity: null };
         calls.push(call);
         try {
           const out = await next(args);
-          call.capacity = capacityOf(out.output);
+          call.capacity = unitsOf(out.output);
           return out;
         } catch (error) {
           call.error = (error as Error).name;
@@ -93,15 +125,15 @@ beforeAll(async () => {
     { step: 'initialize', name: 'measureConsumedCapacity' },
   );
 
-  // Every other DynamoDBClient except the test's own: the local AppSync's resolver data source.
+  // Any other client but the test's own: the local AppSync's DynamoDB data source.
   DynamoDBClient.prototype.send = async function send(this: DynamoDBClient, command: { input: Record<string, unknown>; constructor: { name: string } }) {
     if (this === lambdaClient || this === app.client) return originalSend.call(this, command as never);
-    command.input.ReturnConsumedCapacity = 'INDEXES';
-    const call: Call = { source: 'resolver', command: command.constructor.name.replace(/Command$/, ''), input: command.input, capacity: null };
+    command.input.ReturnConsumedCapacity = 'TOTAL';
+    const call: Call = { source: 'resolver', command: commandName(command.constructor.name), input: command.input, capacity: null };
     calls.push(call);
     try {
       const out = await originalSend.call(this, command as never);
-      call.capacity = capacityOf(out);
+      call.capacity = unitsOf(out);
       return out;
     } catch (error) {
       call.error = (error as Error).name;
@@ -116,31 +148,65 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/** Write units of `item` written on its own, as DynamoDB Local (and AWS) account a PutItem: 1 per KB. */
+async function itemWcu(item: Record<string, AttributeValue>): Promise<number> {
+  const out = await app.client.send(new PutItemCommand({ TableName: SCRATCH, Item: item, ReturnConsumedCapacity: 'TOTAL' }));
+  return out.ConsumedCapacity!.CapacityUnits!;
+}
+
+/** AWS's bill for a committed TransactWriteItems: 2 x the item's write units, for every item. */
+async function awsTransactWcu(input: Record<string, unknown>): Promise<number> {
+  let total = 0;
+  for (const t of input.TransactItems as TransactWriteItem[]) {
+    let item: Record<string, AttributeValue> | undefined = t.Put?.Item;
+    if (t.Update) {
+      const out = await app.client.send(new GetItemCommand({ TableName: t.Update.TableName, Key: t.Update.Key, ConsistentRead: true }));
+      item = out.Item;
+    }
+    if (!item) throw new Error(`cannot size transact item ${JSON.stringify(t)}`);
+    total += 2 * (await itemWcu(item));
+  }
+  return total;
+}
+
 /** The stream aggregator's own work (batch marker + totals, live-counts query), told apart by its keys. */
 function isAggregator(call: Call): boolean {
   const text = JSON.stringify(call.input);
   return text.includes('AGGBATCH#') || (call.command === 'Query' && text.includes('"pk = :pk"'));
 }
 
-/** Runs `fn` with nothing else pending and returns the DynamoDB calls it made (aggregator excluded). */
-async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; calls: Call[]; wcu: number; rcu: number }> {
-  await app.poller!.drain();
-  calls.length = 0;
-  const value = await fn();
-  const made = calls.filter((c) => !isAggregator(c));
-  const wcu = made.reduce((s, c) => s + (c.capacity?.WriteCapacityUnits ?? 0), 0);
-  const rcu = made.reduce((s, c) => s + (c.capacity?.ReadCapacityUnits ?? 0), 0);
-  return { value, calls: made, wcu, rcu };
+const READS = new Set(['GetItem', 'Query', 'BatchGetItem', 'TransactGetItems']);
+
+async function cost(made: Call[]): Promise<Cost> {
+  const c: Cost = { rcu: 0, wcu: 0, localTransactWcu: 0, refused: [], calls: [] };
+  for (const call of made) {
+    const where = call.source === 'resolver' ? 'resolver ' : '';
+    if (call.error) {
+      c.refused.push(`${where}${call.command}`);
+      c.calls.push(`${where}${call.command} refused (${call.error})`);
+    } else if (READS.has(call.command)) {
+      c.rcu += call.capacity!;
+      c.calls.push(`${where}${call.command} ${call.capacity} RCU`);
+    } else if (call.command === 'TransactWriteItems') {
+      const aws = await awsTransactWcu(call.input);
+      c.wcu += aws;
+      c.localTransactWcu += call.capacity!;
+      c.calls.push(`${where}TransactWriteItems x${(call.input.TransactItems as unknown[]).length}: ${aws} WCU (DynamoDB Local says ${call.capacity})`);
+    } else {
+      c.wcu += call.capacity!;
+      c.calls.push(`${where}${call.command} ${call.capacity} WCU`);
+    }
+  }
+  return c;
 }
 
-/** `command:units` per call, writes as W, reads as R; failed calls as `command!error`. */
-function shape(made: Call[]): string[] {
-  return made.map((c) => {
-    if (c.error) return `${c.command}!${c.error}`;
-    const w = c.capacity?.WriteCapacityUnits ?? 0;
-    const r = c.capacity?.ReadCapacityUnits ?? 0;
-    return `${c.source === 'resolver' ? 'resolver:' : ''}${c.command}:${w ? `W${w}` : ''}${r ? `R${r}` : ''}`;
-  });
+/** Runs `fn` with nothing else pending and prices the DynamoDB calls it made (aggregator excluded). */
+async function measure(fn: () => Promise<unknown>): Promise<Cost> {
+  await app.poller!.drain();
+  calls.length = 0;
+  await fn();
+  const made = calls.filter((c) => !isAggregator(c));
+  return cost(made);
 }
 
 async function ok<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, as: As): Promise<T> {
@@ -156,15 +222,35 @@ function userIn(variant: string, prefix: string): string {
   }
 }
 
-describe('write units per write path (DynamoDB Local, ReturnConsumedCapacity)', () => {
+describe('how DynamoDB Local reports capacity', () => {
+  it('single-item writes as AWS does (1 WCU per KB), transactions of small items as a flat 4 WCU', async () => {
+    const small = (k: string, bytes = 10) => ({ pk: { S: k }, sk: { S: 'x' }, v: { S: 'x'.repeat(bytes) } });
+    expect(await itemWcu(small('p1'))).toBe(1);
+    expect(await itemWcu(small('p2', 1100))).toBe(2);
+    expect(await itemWcu(small('p3', 2100))).toBe(3);
+    for (const n of [1, 2, 3, 5]) {
+      const out = await app.client.send(
+        new TransactWriteItemsCommand({
+          ReturnConsumedCapacity: 'TOTAL',
+          TransactItems: Array.from({ length: n }, (_, i) => ({ Put: { TableName: SCRATCH, Item: small(`t${n}-${i}`) } })),
+        }),
+      );
+      // AWS: 2 WCU per item, i.e. 2n. DynamoDB Local: 4 for any n.
+      expect(unitsOf(out), `${n} items`).toBe(4);
+    }
+  });
+});
+
+describe('write units per write path', () => {
   let exp: string;
   const referrer = userIn('B', 'cap-referrer');
   const other = userIn('A', 'cap-other');
   let code = '';
   let otherCode = '';
-  const measured: Record<string, { wcu: number; rcu: number; calls: string[] }> = {};
-  const note = (path: string, m: { wcu: number; rcu: number; calls: Call[] }) => {
-    measured[path] = { wcu: m.wcu, rcu: m.rcu, calls: shape(m.calls) };
+  const measured: Record<string, Cost> = {};
+  const path = async (name: string, fn: () => Promise<unknown>) => {
+    measured[name] = await measure(fn);
+    return measured[name];
   };
 
   beforeAll(async () => {
@@ -173,63 +259,99 @@ describe('write units per write path (DynamoDB Local, ReturnConsumedCapacity)', 
   });
 
   afterAll(() => {
-    console.log(JSON.stringify(measured, null, 1));
-    console.log("RAW", JSON.stringify(rawLog.slice(0, 400)));
+    // The figures behind docs/referrals.md's cost table.
+    console.log(Object.entries(measured).map(([name, c]) => `${name}: ${c.wcu} WCU, ${c.rcu} RCU${c.refused.length ? `, refused: ${c.refused.join(', ')}` : ''}\n    ${c.calls.join('\n    ')}`).join('\n'));
   });
 
-  it('observes the Lambdas\' own client', async () => {
-    const m = await measure(() => ok(Q.assign, { e: exp, u: referrer }, { apiKey: true }));
-    note('assign (new user)', m);
-    expect(m.calls.length).toBeGreaterThan(0);
+  it('assign: one conditional PutItem (1 WCU)', async () => {
+    const c = await path('assign (new user)', () => ok(Q.assign, { e: exp, u: referrer }, { apiKey: true }));
+    expect(c.calls.length).toBeGreaterThan(0); // the middleware does see the Lambdas' client
+    expect(c.wcu).toBe(1);
+    expect(c.refused).toEqual([]);
     await ok(Q.assign, { e: exp, u: other }, { apiKey: true });
   });
 
-  it('referralCode (first request creates the code)', async () => {
-    const m = await measure(() => ok<{ code: string }>(Q.code, { e: exp, u: referrer }, { apiKey: true }));
-    code = m.value.code;
-    note('referralCode (create)', m);
-    const again = await measure(() => ok<{ code: string }>(Q.code, { e: exp, u: referrer }, { apiKey: true }));
-    note('referralCode (existing)', again);
+  it('referralCode: creating the code is a 2-item transaction (4 WCU); reading it back writes nothing', async () => {
+    const create = await path('referralCode (first request: create)', async () => {
+      code = (await ok<{ code: string }>(Q.code, { e: exp, u: referrer }, { apiKey: true })).code;
+    });
+    expect(create.wcu).toBe(4);
+    expect(create.localTransactWcu).toBe(4);
+    expect(create.rcu).toBe(1); // consistent GetItem of the assignment
+    expect(create.calls).toEqual(['resolver GetItem 1 RCU', 'resolver TransactWriteItems x2: 4 WCU (DynamoDB Local says 4)']);
+    const again = await path('referralCode (existing)', () => ok(Q.code, { e: exp, u: referrer }, { apiKey: true }));
+    expect(again).toMatchObject({ wcu: 0, rcu: 1, refused: [] });
     otherCode = (await ok<{ code: string }>(Q.code, { e: exp, u: other }, { apiKey: true })).code;
   });
 
-  it('recordInvite / recordClick', async () => {
-    note('recordInvite (counted)', await measure(() => ok(Q.invite, { input: { eventId: 'c-inv-1', code, channel: 'SMS' } }, { apiKey: true })));
-    note('recordClick (counted)', await measure(() => ok(Q.click, { input: { eventId: 'c-clk-1', code, channel: 'SMS' } }, { apiKey: true })));
-    note('recordInvite (replay)', await measure(() => ok(Q.invite, { input: { eventId: 'c-inv-1', code, channel: 'SMS' } }, { apiKey: true })));
+  it('recordInvite / recordClick: event + referrer counters in one transaction (4 WCU)', async () => {
+    for (const [name, query] of [['recordInvite', Q.invite], ['recordClick', Q.click]] as const) {
+      const c = await path(`${name} (counted)`, () => ok(query, { input: { eventId: `c-${name}`, code, channel: 'SMS' } }, { apiKey: true }));
+      expect(c).toMatchObject({ wcu: 4, localTransactWcu: 4, rcu: 1, refused: [] }); // code + experiment, eventually consistent
+    }
+    const replay = await path('recordInvite (replay)', () => ok(Q.invite, { input: { eventId: 'c-recordInvite', code, channel: 'SMS' } }, { apiKey: true }));
+    expect(replay).toMatchObject({ wcu: 0, rcu: 2, refused: ['TransactWriteItems'] });
+    await ok(Q.pause, { id: exp }, experimenter);
+    const paused = await path('recordInvite (experiment paused: unattributed)', () => ok(Q.invite, { input: { eventId: 'c-inv-p', code, channel: 'SMS' } }, { apiKey: true }));
+    expect(paused).toMatchObject({ wcu: 1, rcu: 1, refused: [] });
+    await ok(Q.start, { id: exp }, experimenter);
   });
 
-  it('recordSignup', async () => {
-    note('recordSignup (counted)', await measure(() => ok(Q.signup, { input: { eventId: 'c-sgn-1', code, refereeId: 'cap-referee-1' } }, { iam: true })));
-    note('recordSignup (already attributed)', await measure(() => ok(Q.signup, { input: { eventId: 'c-sgn-2', code: otherCode, refereeId: 'cap-referee-1' } }, { iam: true })));
-    note('recordSignup (replay)', await measure(() => ok(Q.signup, { input: { eventId: 'c-sgn-1', code, refereeId: 'cap-referee-1' } }, { iam: true })));
-    const longReferee = 'r'.repeat(256);
-    note('recordSignup (counted, 256-char refereeId, 128-char eventId)', await measure(() => ok(Q.signup, { input: { eventId: 'e'.repeat(128), code, refereeId: longReferee } }, { iam: true })));
-    note('recordSignup (already attributed, 256-char refereeId, 128-char eventId)', await measure(() => ok(Q.signup, { input: { eventId: 'f'.repeat(128), code: otherCode, refereeId: longReferee } }, { iam: true })));
+  it('recordSignup: event + attribution + referrer counters (6 WCU); already attributed: a refused transaction + the event (1 WCU)', async () => {
+    const counted = await path('recordSignup (counted)', () => ok(Q.signup, { input: { eventId: 'c-sgn-1', code, refereeId: 'cap-referee-1' } }, { iam: true }));
+    expect(counted).toMatchObject({ wcu: 6, localTransactWcu: 4, rcu: 2, refused: [] });
+    const already = await path('recordSignup (already attributed)', () => ok(Q.signup, { input: { eventId: 'c-sgn-2', code: otherCode, refereeId: 'cap-referee-1' } }, { iam: true }));
+    expect(already).toMatchObject({ wcu: 1, rcu: 2, refused: ['TransactWriteItems'] });
+    const replay = await path('recordSignup (replay)', () => ok(Q.signup, { input: { eventId: 'c-sgn-1', code, refereeId: 'cap-referee-1' } }, { iam: true }));
+    expect(replay).toMatchObject({ wcu: 0, rcu: 2, refused: [] });
   });
 
-  it('recordConversion', async () => {
-    const conv = (eventId: string, refereeId: string, extra: Record<string, unknown> = {}) =>
+  it('items stay within 1 KB with the longest ids the API accepts (128-char eventId, 256-char refereeId)', async () => {
+    const referee = 'r'.repeat(256);
+    const counted = await path('recordSignup (counted, longest ids)', () => ok(Q.signup, { input: { eventId: 'e'.repeat(128), code, refereeId: referee } }, { iam: true }));
+    expect(counted).toMatchObject({ wcu: 6, refused: [] });
+    const already = await path('recordSignup (already attributed, longest ids)', () => ok(Q.signup, { input: { eventId: 'f'.repeat(128), code: otherCode, refereeId: referee } }, { iam: true }));
+    expect(already).toMatchObject({ wcu: 1, refused: ['TransactWriteItems'] });
+    const conversion = await path('recordConversion (counted, longest ids)', () =>
+      ok(Q.conversion, { input: { eventId: 'g'.repeat(128), experimentId: exp, refereeId: referee, value: 1e9, currency: 'USD' } }, { iam: true }));
+    expect(conversion).toMatchObject({ wcu: 6, refused: [] });
+    const unattributed = await path('recordConversion (unattributed, longest ids)', () =>
+      ok(Q.conversion, { input: { eventId: 'h'.repeat(128), experimentId: exp, refereeId: 'n'.repeat(256), value: 1e9, currency: 'USD' } }, { iam: true }));
+    expect(unattributed).toMatchObject({ wcu: 1, refused: [] });
+  });
+
+  it('recordConversion: event + attribution + referrer counters (6 WCU); unattributed: the event alone (1 WCU)', async () => {
+    const conv = (eventId: string, refereeId: string, extra: Record<string, unknown> = {}) => () =>
       ok(Q.conversion, { input: { eventId, experimentId: exp, refereeId, value: 12.5, currency: 'USD', ...extra } }, { iam: true });
-    note('recordConversion (counted)', await measure(() => conv('c-cnv-1', 'cap-referee-1')));
-    note('recordConversion (unattributed: unknown referee)', await measure(() => conv('c-cnv-2', 'cap-nobody')));
-    note('recordConversion (unattributed: after the window)', await measure(() => conv('c-cnv-3', 'cap-referee-1', { occurredAt: new Date(Date.now() + 30 * 86_400_000).toISOString() })));
-    note('recordConversion (replay)', await measure(() => conv('c-cnv-1', 'cap-referee-1')));
+    const counted = await path('recordConversion (counted)', conv('c-cnv-1', 'cap-referee-1'));
+    expect(counted).toMatchObject({ wcu: 6, localTransactWcu: 4, rcu: 1.5, refused: [] }); // experiment (0.5) + attribution (1)
+    const unknown = await path('recordConversion (unattributed: unknown referee)', conv('c-cnv-2', 'cap-nobody'));
+    expect(unknown).toMatchObject({ wcu: 1, rcu: 1.5, refused: [] });
+    const late = await path('recordConversion (unattributed: after the window)', conv('c-cnv-3', 'cap-referee-1', { occurredAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }));
+    expect(late).toMatchObject({ wcu: 1, rcu: 1.5, refused: [] });
+    const replay = await path('recordConversion (replay)', conv('c-cnv-1', 'cap-referee-1'));
+    expect(replay).toMatchObject({ wcu: 0, rcu: 2.5, refused: ['TransactWriteItems'] });
+    const replayUnattributed = await path('recordConversion (replay of an unattributed one)', conv('c-cnv-2', 'cap-nobody'));
+    expect(replayUnattributed).toMatchObject({ wcu: 0, rcu: 2.5, refused: ['PutItem'] });
   });
 
-  it('the stream aggregator', async () => {
+  it('the stream aggregator: one transaction per batch, the batch marker + one update per variant touched (2 WCU each)', async () => {
     await app.poller!.drain();
     calls.length = 0;
     await ok(Q.invite, { input: { eventId: 'c-inv-a', code: otherCode, channel: 'SMS' } }, { apiKey: true });
     await ok(Q.invite, { input: { eventId: 'c-inv-b', code, channel: 'SMS' } }, { apiKey: true });
     await app.poller!.drain();
-    console.log('AGGDEBUG', JSON.stringify(calls.map((c) => [c.source, c.command, JSON.stringify(c.input).slice(0, 300), c.capacity, c.error])));
     const batches = calls.filter((c) => c.command === 'TransactWriteItems' && JSON.stringify(c.input).includes('AGGBATCH#'));
-    measured['aggregator batch'] = { wcu: 0, rcu: 0, calls: batches.map((b) => `items=${(b.input.TransactItems as unknown[]).length} ${shape([b])[0]}`) };
-  });
-
-  it('recordInvite while the experiment is paused', async () => {
-    await ok(Q.pause, { id: exp }, experimenter);
-    note('recordInvite (paused: unattributed)', await measure(() => ok(Q.invite, { input: { eventId: 'c-inv-p', code, channel: 'SMS' } }, { apiKey: true })));
+    expect(batches.length).toBeGreaterThanOrEqual(1);
+    for (const batch of batches) {
+      const items = (batch.input.TransactItems as TransactWriteItem[]).length;
+      const variants = items - 1;
+      expect(variants).toBeGreaterThanOrEqual(1);
+      expect(await awsTransactWcu(batch.input)).toBe(2 * (1 + variants));
+    }
+    const c = await cost(batches);
+    measured['aggregator (per batch)'] = c;
+    // Both invites touched a different variant; however they were batched, 2 variant updates in all.
+    expect(batches.reduce((n, b) => n + (b.input.TransactItems as unknown[]).length - 1, 0)).toBe(2);
   });
 });

@@ -1,0 +1,80 @@
+// Live counts end to end: record -> stream -> aggregator -> publishCounts -> onCountsChanged.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startApp, type App } from '../../cli/app.ts';
+import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import { createClient } from '../support/client.ts';
+import { subscribe } from '../support/realtime-client.ts';
+import { pool, setupReferrals } from '../support/referral-fixture.ts';
+
+interface Counts {
+  experimentId: string;
+  variants: { key: string; conversions: number; revenue: number }[];
+}
+
+const SUBSCRIPTION = 'subscription($id: ID!) { onCountsChanged(experimentId: $id) { experimentId variants { key conversions revenue } } }';
+let app: App;
+let gql: ReturnType<typeof createClient>;
+let apiKey: string;
+
+beforeAll(async () => {
+  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-live-')) });
+  app = await startApp({ auth });
+  gql = createClient(app.api.graphqlUrl, auth);
+  apiKey = auth.apiKeys[0]!;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const total = (c: Counts) => c.variants.reduce((s, v) => s + v.conversions, 0);
+
+it('pushes each experiment only its own totals, and the totals count unique conversions exactly', async () => {
+  const one = await setupReferrals(gql, 'live-one', 4, 5);
+  const two = await setupReferrals(gql, 'live-two', 4, 5);
+  await app.poller!.drain();
+  const subOne = await subscribe<Counts>(app.api.realtimeUrl, apiKey, SUBSCRIPTION, { id: one.experimentId });
+  const subTwo = await subscribe<Counts>(app.api.realtimeUrl, apiKey, SUBSCRIPTION, { id: two.experimentId });
+
+  // 1,000 recordConversion calls, every tenth one a retry of an earlier eventId.
+  const calls: { experimentId: string; refereeId: string; eventId: string }[] = [];
+  const unique = { [one.experimentId]: 0, [two.experimentId]: 0 };
+  for (let i = 0; i < 1000; i += 1) {
+    if (i % 10 === 9) {
+      calls.push(calls[i - 5]!);
+      continue;
+    }
+    const setup = i % 2 === 0 ? one : two;
+    calls.push({ experimentId: setup.experimentId, refereeId: setup.referees[i % setup.referees.length]!, eventId: `conv-${i}` });
+    unique[setup.experimentId]! += 1;
+  }
+  await pool(calls.length, 16, async (i) => {
+    const c = calls[i]!;
+    const out = await gql(
+      'mutation($input: RecordConversionInput!) { recordConversion(input: $input) { outcome duplicate } }',
+      { input: { ...c, value: 10, currency: 'USD' } },
+      { iam: true },
+    );
+    expect(out.errors).toBeUndefined();
+  });
+  await app.poller!.drain(60_000);
+
+  await subOne.waitFor((m) => m.length > 0 && total(m[m.length - 1]!) === unique[one.experimentId]);
+  await subTwo.waitFor((m) => m.length > 0 && total(m[m.length - 1]!) === unique[two.experimentId]);
+  expect(subOne.messages.every((m) => m.experimentId === one.experimentId)).toBe(true);
+  expect(subTwo.messages.every((m) => m.experimentId === two.experimentId)).toBe(true);
+  // Far fewer pushes than conversions: one per experiment per aggregated batch.
+  expect(subOne.messages.length).toBeLessThan(unique[one.experimentId]!);
+
+  for (const s of [one, two]) {
+    const live = await gql<{ liveCounts: Counts }>('query($id: ID!) { liveCounts(experimentId: $id) { experimentId variants { key conversions revenue } } }', { id: s.experimentId });
+    expect(total(live.data!.liveCounts)).toBe(unique[s.experimentId]);
+    expect(live.data!.liveCounts.variants.reduce((sum, v) => sum + v.revenue, 0)).toBe(10 * unique[s.experimentId]!);
+  }
+  expect(unique[one.experimentId]! + unique[two.experimentId]!).toBe(900);
+  await subOne.close();
+  await subTwo.close();
+}, 180_000);
