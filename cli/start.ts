@@ -1,7 +1,10 @@
 // `npm start`: DynamoDB Local (data under .splitloop/), the local API, the aggregator and the
 // dashboard, seeded with a demo experiment on first start. Ctrl-C stops everything, Java included.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildDashboard } from '../dashboard/build.ts';
+import { localDashboardRoutes } from '../dashboard/local.ts';
+import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
 import { ROOT, startApp } from './app.ts';
 import { seedDemo } from './seed.ts';
 
@@ -17,23 +20,29 @@ export async function startCommand(argv: string[]): Promise<number> {
   }
   const dataDir = join(ROOT, '.splitloop');
   mkdirSync(dataDir, { recursive: true });
-  const dashboard = join(ROOT, 'dashboard', 'dist');
+  process.stdout.write('splitloop: building the dashboard...\n');
+  const dashboard = await buildDashboard();
+  // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
+  const auth = authSettingsFromEnv(process.env, { dataDir });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
-  const app = await startApp({ dataDir, port, staticDir: existsSync(dashboard) ? dashboard : undefined });
+  const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth) });
   const experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
   const url = `http://localhost:${port}`;
+  const portEnv = port === 4000 ? '' : `PORT=${port} `;
   process.stdout.write(
     [
       '',
       `  GraphQL   ${url}/graphql`,
       `  Realtime  ws://localhost:${port}/graphql/realtime`,
-      `  Dashboard ${url}/`,
+      `  Dashboard ${url}/   (signed in as an experimenter: /config.json hands the page a local token)`,
       `  API key   ${app.auth.apiKeys[0]}`,
       `  IAM       ${app.auth.iam.accessKeyId} / ${app.auth.iam.secretAccessKey} (${app.auth.iam.region})`,
       `  DynamoDB  ${app.dynamodb.endpoint} (data in .splitloop/dynamodb)`,
       '',
       `  Demo experiment: ${experimentId}`,
-      `  Token for the dashboard/API:  npx splitloop token --user you --groups experimenters`,
+      `    open    ${url}/#/experiments/${experimentId}`,
+      `    drive   ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 2000 --lift 0.2 --duration 60`,
+      `  Token for the API:  npx splitloop token --user you --groups experimenters`,
       '',
       'Press Ctrl-C to stop.',
       '',

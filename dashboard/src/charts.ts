@@ -119,7 +119,7 @@ export class CumulativeChart {
       this.series.set(key, points);
       return { label: key, data: points, borderColor: colorOf(i), backgroundColor: colorOf(i), stepped: 'before', pointRadius: 2, borderWidth: 2 };
     });
-    this.chart = new Chart(canvas, {
+    this.chart = new Chart<'line', TimePoint[], string>(canvas, {
       type: 'line',
       data: { datasets },
       options: {

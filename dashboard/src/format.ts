@@ -35,8 +35,11 @@ export function formatPoints(x: number | null | undefined, digits = 2): string {
   return isNumber(x) ? signed(`${(x * 100).toFixed(digits)} pp`, x) : MISSING;
 }
 
+/** Dollars with cents: 1234.5 → "$1,234.50", -0.62 → "-$0.62". */
 export function formatMoney(x: number | null | undefined): string {
-  return isNumber(x) ? `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` : MISSING;
+  if (!isNumber(x)) return MISSING;
+  const text = `$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return x < 0 && text !== '$0.00' ? `-${text}` : text;
 }
 
 /** "[a, b]" with each end formatted by `format`; MISSING when either end is unknown. */

@@ -2,13 +2,24 @@
 // attribute_not_exists in the same transaction as the counters it moves, so a retry either finds
 // the stored outcome (and returns it) or nothing was written at all.
 //
-// Write cost (DynamoDB transactions cost 2 WCU per item of up to 1 KB):
-//   recordInvite / recordClick:   2 items (event + referrer's counters)              = 4 WCU
-//   recordSignup (counted):       3 items (event + attribution + referrer's counters) = 6 WCU
-//   recordSignup (already attr.): 1 plain put of the event                            = 1 WCU
-//   recordConversion (counted):   3 items (event + attribution + referrer's counters) = 6 WCU
-//   recordConversion (unattributed): 1 plain put of the event                         = 1 WCU
-// test/integration/referrals.test.ts measures these with ReturnConsumedCapacity.
+// Write cost, as AWS bills it: a transaction costs 2 WCU per item per KB, a plain write 1 WCU per KB.
+// Event, attribution and code items stay under 1 KB for any valid input (longest ids and variant
+// keys); the referrer's counters live on the assignment item, which is under 1 KB only while the
+// variant's config (copied onto it by assign) is small - every further KB adds 2 WCU to each
+// counted event.
+//   recordInvite / recordClick (counted):  2 items (event + referrer's counters)              = 4 WCU
+//   recordSignup (counted):                3 items (event + attribution + referrer's counters) = 6 WCU
+//   recordSignup (already attributed):     the transaction is refused, then a put of the event = 1 WCU
+//   recordConversion (counted):            3 items (event + attribution + referrer's counters) = 6 WCU
+//   recordConversion (unattributed), recordInvite/Click (experiment not running): put of the event = 1 WCU
+//   any replay (same eventId):             the transaction or put is refused                   = 0 WCU reported
+// Refused writes (a failed condition, a cancelled transaction) report no capacity; AWS still bills a
+// failed conditional write, so budget the refused attempt of a replay or a double attribution too.
+// Reads per call: 1 RCU for invite/click (code + experiment, eventually consistent), 2 for a signup
+// (+ the event, consistent), 1.5 for a conversion (experiment + attribution), +1 for a replay.
+// test/integration/referral-capacity.test.ts measures every figure with ReturnConsumedCapacity
+// against DynamoDB Local. DynamoDB Local itself reports any TransactWriteItems of small items as a
+// flat 4 WCU whatever the item count, so the test prices each transaction item by writing it alone.
 import { NotFoundError, type FieldProblem } from '../domain/errors.ts';
 import type { Experiment } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
@@ -58,24 +69,38 @@ async function loadExperiment(id: string): Promise<Experiment> {
   return toExperiment(item);
 }
 
+// The event item holds the outcome flat, without what its key already says (experiment, eventId) and
+// without the referrer (the code item, or for conversions the attribution, names it): with the longest
+// ids the API accepts it stays under 1 KB, so a write of it costs 1 WCU (2 in a transaction).
 function eventItem(result: RecordResult, fields: Record<string, unknown>, now: number) {
   return {
     ...keys.event(result.experimentId ?? '-', result.eventId),
     entity: 'Event',
     ...fields,
-    result: { ...result, duplicate: false },
+    kind: result.kind,
+    outcome: result.outcome,
+    variant: result.variant,
+    reason: result.reason,
     recordedAt: new Date(now).toISOString(),
     expiresAt: Math.floor(now / 1000) + EVENT_TTL_DAYS * 86_400,
   };
 }
 
+/** The outcome stored in an event item, as a replay returns it. */
+function storedOutcome(item: Record<string, unknown> | undefined, experimentId: string, eventId: string): RecordResult | undefined {
+  if (!item) return undefined;
+  // Events written before the outcome was stored flat carry it as a `result` map.
+  const stored = (item.result ?? item) as Partial<RecordResult>;
+  if (!stored.kind || !stored.outcome) return undefined;
+  return { eventId, kind: stored.kind, experimentId, variant: stored.variant ?? null, outcome: stored.outcome, duplicate: true, reason: stored.reason ?? null };
+}
+
 const NEW_EVENT = { expression: 'attribute_not_exists(pk)' };
 
 async function storedResult(experimentId: string, eventId: string): Promise<RecordResult> {
-  const item = await getItem(keys.event(experimentId, eventId));
-  const result = item?.result as RecordResult | undefined;
+  const result = storedOutcome(await getItem(keys.event(experimentId, eventId)), experimentId, eventId);
   if (!result) throw new Error(`event ${eventId} was reported as existing but cannot be read`);
-  return { ...result, duplicate: true };
+  return result;
 }
 
 /** Writes the event on its own (outcomes that move no counter); a repeat returns the first outcome. */
@@ -133,7 +158,7 @@ function funnelEvent(kind: 'INVITE' | 'CLICK', counter: 'invites' | 'clicks') {
     const code = await lookupCode(input.code as string);
     const experiment = await loadExperiment(code.experimentId);
     const base: RecordResult = { eventId, kind, experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
-    const fields = { code: code.code, referrerId: code.referrerId, channel: input.channel, occurredAt: input.occurredAt ?? null };
+    const fields = { code: code.code, channel: input.channel, occurredAt: input.occurredAt ?? null };
     if (experiment.status !== 'RUNNING') {
       return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
     }
@@ -172,20 +197,20 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   const experiment = await loadExperiment(code.experimentId);
   const base: RecordResult = { eventId, kind: 'SIGNUP', experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
   // A replay returns the stored outcome even once the experiment has stopped.
-  const existing = (await getItem(keys.event(code.experimentId, eventId)))?.result as RecordResult | undefined;
-  if (existing) return { ...existing, duplicate: true };
+  const existing = storedOutcome(await getItem(keys.event(code.experimentId, eventId)), code.experimentId, eventId);
+  if (existing) return existing;
   if (experiment.status !== 'RUNNING') throw new OutsideRunningWindowError(experiment.id, experiment.status);
 
   const attributedAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();
   checkRunningWindow(experiment, attributedAt);
-  const fields = { code: code.code, referrerId: code.referrerId, refereeId, occurredAt: attributedAt };
+  const fields = { code: code.code, refereeId, occurredAt: attributedAt };
   const written = await recordCounted(base, fields, [
     {
       put: {
+        // The referee is the key; not repeated, so that the item stays under 1 KB with the longest ids.
         ...keys.attribution(code.experimentId, refereeId),
         entity: 'Attribution',
         experimentId: code.experimentId,
-        refereeId,
         referrerId: code.referrerId,
         variant: code.variant,
         code: code.code,
@@ -198,7 +223,7 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   ]);
   if (written.result) return written.result;
   if (written.reasons[1] === 'ConditionalCheckFailed') {
-    return recordOnly({ ...base, outcome: 'ALREADY_ATTRIBUTED', reason: `referee ${refereeId} was already attributed to a referrer in this experiment` }, fields);
+    return recordOnly({ ...base, outcome: 'ALREADY_ATTRIBUTED', reason: 'the referee was already attributed to a referrer in this experiment; a referee counts once' }, fields);
   }
   throw new Error(`recording signup ${eventId} was cancelled: ${written.reasons.join(', ')}`);
 }
@@ -229,7 +254,7 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
 
   const attribution = (await getItem(keys.attribution(experimentId, refereeId))) as unknown as AttributionItem | undefined;
   if (!attribution) {
-    return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `referee ${refereeId} did not sign up through a referral in this experiment` }, fields);
+    return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
   }
   const withVariant = { ...base, variant: attribution.variant };
   const windowStart = Date.parse(attribution.attributedAt);
@@ -246,7 +271,7 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
       fields,
     );
   }
-  const written = await recordCounted(withVariant, { ...fields, referrerId: attribution.referrerId }, [
+  const written = await recordCounted(withVariant, fields, [
     { update: keys.attribution(experimentId, refereeId), expression: 'ADD #c :one', names: { '#c': 'conversions' }, values: { ':one': 1 } },
     referrerCounters(experimentId, attribution.referrerId, { conversions: 1, revenue: value }),
   ]);
