@@ -38,13 +38,16 @@ export function clearExperimentCache(): void {
   cache.clear();
 }
 
-function fromItem(item: AssignmentItem, isNew: boolean): AssignmentResponse {
+// The config is read from the (cached) experiment, not stored on the assignment: the assignment
+// item also carries the referrer's counters, and every KB on it would cost each counted event
+// 2 more write units.
+function fromItem(item: AssignmentItem, experiment: Experiment, isNew: boolean): AssignmentResponse {
   return {
     experimentId: item.experimentId,
     userId: item.userId,
     enrolled: true,
     variant: item.variant,
-    config: item.config ?? null,
+    config: experiment.variants.find((v) => v.key === item.variant)?.config ?? null,
     bucket: item.bucket,
     isNew,
     reason: null,
@@ -65,7 +68,7 @@ export async function assign(event: AppSyncResolverEvent): Promise<AssignmentRes
 
   const key = keys.assignment(experimentId, userId);
   const stored = await getItem(key);
-  if (stored) return fromItem(stored as unknown as AssignmentItem, false);
+  if (stored) return fromItem(stored as unknown as AssignmentItem, experiment, false);
 
   const choice = assignVariant(experiment, userId);
   if (!choice.enrolled) return notEnrolled(experimentId, userId, 'OUTSIDE_COVERAGE', choice.bucket);
@@ -77,11 +80,10 @@ export async function assign(event: AppSyncResolverEvent): Promise<AssignmentRes
     userId,
     variant: choice.variantKey,
     bucket: choice.bucket,
-    config: experiment.variants.find((v) => v.key === choice.variantKey)?.config ?? null,
     assignedAt: new Date().toISOString(),
   };
   // First write wins: a concurrent call that lost the race returns what the winner stored.
-  if (await putItem({ ...item }, { expression: 'attribute_not_exists(pk)' })) return fromItem(item, true);
+  if (await putItem({ ...item }, { expression: 'attribute_not_exists(pk)' })) return fromItem(item, experiment, true);
   const winner = await getItem(key);
-  return fromItem(winner as unknown as AssignmentItem, false);
+  return fromItem(winner as unknown as AssignmentItem, experiment, false);
 }

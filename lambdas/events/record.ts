@@ -3,10 +3,8 @@
 // the stored outcome (and returns it) or nothing was written at all.
 //
 // Write cost, as AWS bills it: a transaction costs 2 WCU per item per KB, a plain write 1 WCU per KB.
-// Event, attribution and code items stay under 1 KB for any valid input (longest ids and variant
-// keys); the referrer's counters live on the assignment item, which is under 1 KB only while the
-// variant's config (copied onto it by assign) is small - every further KB adds 2 WCU to each
-// counted event.
+// Event, attribution, code and assignment items (the referrer's counters; the variant config is
+// not copied onto it) stay under 1 KB for any valid input (longest ids and variant keys).
 //   recordInvite / recordClick (counted):  2 items (event + referrer's counters)              = 4 WCU
 //   recordSignup (counted):                3 items (event + attribution + referrer's counters) = 6 WCU
 //   recordSignup (already attributed):     the transaction is refused, then a put of the event = 1 WCU

@@ -29,7 +29,6 @@ export interface AssignmentItem {
   userId: string;
   variant: string;
   bucket: number;
-  config: string | null;
   assignedAt: string;
   code?: string;
 }

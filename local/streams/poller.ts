@@ -6,6 +6,7 @@ import {
   DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
+  TrimmedDataAccessException,
   GetShardIteratorCommand,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -134,13 +135,17 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
       try {
         out = await client.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize - buffer.length }));
       } catch (error) {
-        if (!(error instanceof ExpiredIteratorException)) throw error;
+        // An expired iterator restarts after the last record read; one pointing at trimmed records
+        // restarts at the oldest record still there (everything before it is gone, handled or not).
+        if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) throw error;
+        const after = buffer.length ? buffer[buffer.length - 1]!.dynamodb.SequenceNumber : state.lastSequence;
+        const restartAfter = error instanceof ExpiredIteratorException && after;
         const it = await client.send(
           new GetShardIteratorCommand({
             StreamArn: options.streamArn,
             ShardId: id,
-            ShardIteratorType: state.lastSequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-            SequenceNumber: state.lastSequence,
+            ShardIteratorType: restartAfter ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+            SequenceNumber: restartAfter ? after : undefined,
           }),
         );
         state.iterator = it.ShardIterator;

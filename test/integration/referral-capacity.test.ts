@@ -57,7 +57,7 @@ const Q = {
   create: `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }`,
   start: `mutation ($id: ID!) { startExperiment(id: $id) { id status } }`,
   pause: `mutation ($id: ID!) { pauseExperiment(id: $id) { id status } }`,
-  assign: `mutation ($e: ID!, $u: ID!) { assign(experimentId: $e, userId: $u) { variant } }`,
+  assign: `mutation ($e: ID!, $u: ID!) { assign(experimentId: $e, userId: $u) { variant config } }`,
   code: `query ($e: ID!, $u: ID!) { referralCode(experimentId: $e, userId: $u) { code variant } }`,
   invite: `mutation ($input: RecordInviteInput!) { recordInvite(input: $input) { ${RESULT} } }`,
   click: `mutation ($input: RecordClickInput!) { recordClick(input: $input) { ${RESULT} } }`,
@@ -319,17 +319,19 @@ describe('write units per write path', () => {
     expect(unknown).toMatchObject({ wcu: 1, refused: [] });
   });
 
-  it('the referrer\'s counters live on the assignment item, which copies the variant config: every KB of config adds 2 WCU per counted event', async () => {
-    const config = JSON.stringify({ copy: 'x'.repeat(3000) }); // the assignment item becomes ~3.2 KB: 4 WCU to write
+  it('the variant config is not copied onto the assignment item that holds the counters: a 3 KB config costs events nothing', async () => {
+    const config = JSON.stringify({ copy: 'x'.repeat(3000) });
     const variants = VARIANTS.map((v) => ({ ...v, config }));
     const heavy = (await ok<{ id: string }>(Q.create, { input: { name: 'capacity: large config', variants, control: 'A', salt: SALT } }, experimenter)).id;
     await ok(Q.start, { id: heavy }, experimenter);
     const user = userIn('A', 'cap-heavy');
     const assign = await path('assign (3 KB variant config)', () => ok(Q.assign, { e: heavy, u: user }, { apiKey: true }));
-    expect(assign.wcu).toBe(4);
+    expect(assign.wcu).toBe(1);
     const heavyCode = (await ok<{ code: string }>(Q.code, { e: heavy, u: user }, { apiKey: true })).code;
     const invite = await path('recordInvite (counted, 3 KB variant config)', () => ok(Q.invite, { input: { eventId: 'heavy-inv', code: heavyCode, channel: 'SMS' } }, { apiKey: true }));
-    expect(invite).toMatchObject({ wcu: 2 * 1 + 2 * 4, refused: [] });
+    expect(invite).toMatchObject({ wcu: 2 * 1 + 2 * 1, refused: [] });
+    const config2 = await ok<{ config: string }>(Q.assign, { e: heavy, u: user }, { apiKey: true });
+    expect(config2.config).toBe(config);
   });
 
   it('recordConversion: event + attribution + referrer counters (6 WCU); unattributed: the event alone (1 WCU)', async () => {

@@ -72,6 +72,9 @@ function allowedActions(status: Experiment['status']): Action[] {
   return [];
 }
 
+/** A horizontally scrollable wrapper that keyboard users can focus and scroll (axe: scrollable-region-focusable). */
+const scrollBox = (label: string, table: HTMLElement) => h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label }, table);
+
 const section = (id: string, title: string, ...children: (Node | null)[]) =>
   h('section', { 'aria-labelledby': `${id}-heading`, class: 'panel', id }, h('h2', { id: `${id}-heading` }, title), ...children);
 
@@ -161,7 +164,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
         'tbody',
         {},
         keys.map((key) =>
-          h('tr', {}, h('th', { scope: 'row' }, key === experiment.control ? `${key} (control)` : key), FUNNEL_STEPS.map((s) => cell(key, s.metric))),
+          h('tr', {}, h('th', { scope: 'row' }, key, key === experiment.control ? [' ', h('span', { class: 'role' }, '(control)')] : null), FUNNEL_STEPS.map((s) => cell(key, s.metric))),
         ),
       ),
       h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, 'All variants'), FUNNEL_STEPS.map((s) => cell('all', s.metric)))),
@@ -189,7 +192,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
       experiment.description ? h('p', { class: 'description' }, experiment.description) : null,
       actionMessage,
       srmSlot,
-      section('live', 'Live funnel', liveStatus, h('div', { class: 'table-scroll' }, liveTable), liveUpdated, liveSummary),
+      section('live', 'Live funnel', liveStatus, scrollBox('Live funnel table', liveTable), liveUpdated, liveSummary),
       section('progress', 'Progress toward the planned sample size', progressBody),
       section('results', 'Results', h('div', { class: 'toolbar' }, refreshButton, computedAt), resultsBody),
       section(
@@ -402,9 +405,8 @@ function sampleSizeView(r: Results): Node {
 }
 
 function resultsTable(r: Results): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-scroll' },
+  return scrollBox(
+    'Results table',
     h(
       'table',
       { class: 'data results', 'data-testid': 'results-table' },
@@ -419,7 +421,7 @@ function resultsTable(r: Results): HTMLElement {
           return h(
             'tr',
             { 'data-variant': v.key, class: significant ? 'significant' : '' },
-            h('th', { scope: 'row' }, v.key === r.control ? `${v.key} (control)` : v.key),
+            h('th', { scope: 'row' }, v.key, v.key === r.control ? [' ', h('span', { class: 'role' }, '(control)')] : null),
             RESULT_COLUMNS.map((c) =>
               h(
                 'td',
@@ -446,9 +448,8 @@ function funnelRatesTable(r: Results): HTMLElement {
     { label: 'Revenue per referrer', f: (x: Results['variants'][number]['funnel']) => formatMoney(x.revenuePerReferrer) },
     { label: 'Viral coefficient', f: (x: Results['variants'][number]['funnel']) => formatDecimal(x.viralCoefficient, 3) },
   ];
-  return h(
-    'div',
-    { class: 'table-scroll' },
+  return scrollBox(
+    'Funnel rates table',
     h(
       'table',
       { class: 'data funnel-rates' },
@@ -469,9 +470,8 @@ function metricsTable(r: Results): HTMLElement | null {
   if (r.metrics.length === 0) return null;
   const money = (name: string) => name.toLowerCase().includes('revenue');
   const fmt = (name: string, x: number) => (money(name) ? formatMoney(x) : formatDecimal(x, 3));
-  return h(
-    'div',
-    { class: 'table-scroll' },
+  return scrollBox(
+    'Per-user metrics table',
     h(
       'table',
       { class: 'data metrics' },
