@@ -1,7 +1,7 @@
 // `splitloop simulate`: synthetic referral traffic of a known true effect against the local API,
 // with a progress bar on stderr and the experiment's results on stdout at the end.
 import { join } from 'node:path';
-import { formatChance, formatInt, formatInterval, formatMoney, formatP, formatPercent, formatSignedPercent, resultCells } from '../dashboard/src/format.ts';
+import { formatChance, formatInt, formatInterval, formatMoney, formatP, formatPEquals, formatPercent, formatSignedPercent, resultCells } from '../dashboard/src/format.ts';
 import { authSettingsFromEnv, signToken, type AuthSettings } from '../local/appsync/auth/index.ts';
 import { ROOT } from './app.ts';
 import { parseSimulateArgs, SIMULATE_USAGE, type SimulateArgs } from './simulate/args.ts';
@@ -85,8 +85,8 @@ export function formatReport(report: SimulationReport): string {
   out.push('');
   out.push(
     r.srm.mismatch
-      ? `SAMPLE RATIO MISMATCH: the split of users does not match the weights (p = ${formatP(r.srm.pValue)}); do not trust these results.`
-      : `Sample ratio: consistent with the weights (p = ${formatP(r.srm.pValue)}).`,
+      ? `SAMPLE RATIO MISMATCH: the split of users does not match the weights (${formatPEquals(r.srm.pValue)}); do not trust these results.`
+      : `Sample ratio: consistent with the weights (${formatPEquals(r.srm.pValue)}).`,
   );
   if (r.sampleSize) {
     const s = r.sampleSize;

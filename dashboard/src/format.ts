@@ -55,6 +55,12 @@ export function formatP(p: number | null | undefined): string {
   return p.toFixed(4);
 }
 
+/** "p = 0.0123", or "p < 0.0001" for tiny values. */
+export function formatPEquals(p: number | null | undefined): string {
+  const text = formatP(p);
+  return text.startsWith('<') ? `p ${text.replace('<', '< ')}` : `p = ${text}`;
+}
+
 /** A probability shown as a percentage with one decimal: 0.9731 → "97.3%". */
 export function formatChance(p: number | null | undefined): string {
   return formatPercent(p, 1);

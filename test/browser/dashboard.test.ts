@@ -13,6 +13,7 @@ import { ROOT, startApp, type App } from '../../cli/app.ts';
 import { seedDemo } from '../../cli/seed.ts';
 import { runSimulation, type SimulationReport } from '../../cli/simulate/run.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
+import { dashboardCsp } from '../../dashboard/csp.ts';
 import { localDashboardRoutes } from '../../dashboard/local.ts';
 import {
   formatChance,
@@ -20,6 +21,7 @@ import {
   formatInterval,
   formatMoney,
   formatP,
+  formatPEquals,
   formatPercent,
   formatPoints,
   formatSignedPercent,
@@ -88,6 +90,14 @@ async function openPage(path = '/'): Promise<Watched> {
     if (m.type() === 'error') watched.errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => watched.errors.push(`pageerror: ${e.message}`));
+  // The page runs under the Content-Security-Policy CloudFront sends in AWS: a violation is a console error.
+  await page.route(
+    (url) => url.pathname === '/' || url.pathname === '/index.html',
+    async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': dashboardCsp() } });
+    },
+  );
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().endsWith('/graphql') && (r.postData() ?? '').includes('GetLiveCounts')) watched.liveCountsRequests += 1;
   });
@@ -369,7 +379,7 @@ describe('the dashboard in headless Chromium', () => {
     expect(await warning.innerText()).toMatch(/Sample ratio mismatch/);
     const results = (await gql.request(GetResultsDocument, { experimentId }, asExperimenter())).results!;
     expect(results.srm.mismatch).toBe(true);
-    expect(await warning.innerText()).toContain(`p = ${formatP(results.srm.pValue)}`);
+    expect(await warning.innerText()).toContain(formatPEquals(results.srm.pValue));
     await expectAccessible(page, 'experiment-srm');
     await page.screenshot({ path: join(ARTIFACTS, 'experiment-srm.png'), fullPage: false });
   });

@@ -21,6 +21,7 @@ import {
   formatInterval,
   formatMoney,
   formatP,
+  formatPEquals,
   formatPercent,
   formatSignedPercent,
   MISSING,
@@ -352,7 +353,7 @@ function srmWarning(r: Results, experiment: Experiment): HTMLElement {
     h(
       'p',
       {},
-      `The users are not split across the variants as the weights say (χ² = ${formatDecimal(r.srm.chiSquare, 2)}, p = ${formatP(r.srm.pValue)}). ` +
+      `The users are not split across the variants as the weights say (χ² = ${formatDecimal(r.srm.chiSquare, 2)}, ${formatPEquals(r.srm.pValue)}). ` +
         'Something is wrong with assignment or with how exposures are counted (bots, redirects, lost events, a changed weight). Find the cause before reading the lift.',
     ),
     h(
