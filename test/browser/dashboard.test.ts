@@ -4,7 +4,7 @@
 // counters rising from the onCountsChanged subscription while a simulation runs (and from liveCounts
 // polling when the realtime connection is made to fail), results matching the API's, the SRM warning,
 // pause/stop, axe-core on the main pages, and the README screenshot.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
@@ -40,7 +40,7 @@ import { createGraphqlClient } from '../../cli/simulate/client.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const axeSource = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 let auth: AuthSettings;
 let app: App;
@@ -90,14 +90,18 @@ async function openPage(path = '/'): Promise<Watched> {
     if (m.type() === 'error') watched.errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => watched.errors.push(`pageerror: ${e.message}`));
-  // The page runs under the Content-Security-Policy CloudFront sends in AWS: a violation is a console error.
-  await page.route(
-    (url) => url.pathname === '/' || url.pathname === '/index.html',
-    async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': dashboardCsp() } });
-    },
-  );
+  // The page runs under the Content-Security-Policy CloudFront sends in AWS: a violation is a console
+  // error. The header is added through the DevTools protocol as the real response passes (a response
+  // fulfilled by page.route would lose its loopback address space and trip Local Network Access checks).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', resourceType: 'Document', requestStage: 'Response' }] });
+  cdp.on('Fetch.requestPaused', (event) => {
+    const headers = (event.responseHeaders ?? []).filter((h) => h.name.toLowerCase() !== 'content-security-policy');
+    headers.push({ name: 'Content-Security-Policy', value: dashboardCsp() });
+    void cdp
+      .send('Fetch.continueResponse', { requestId: event.requestId, responseCode: event.responseStatusCode ?? 200, responseHeaders: headers })
+      .catch(() => {});
+  });
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().endsWith('/graphql') && (r.postData() ?? '').includes('GetLiveCounts')) watched.liveCountsRequests += 1;
   });
@@ -106,7 +110,8 @@ async function openPage(path = '/'): Promise<Watched> {
 }
 
 async function axeViolations(page: Page): Promise<{ id: string; impact: string | null; help: string; nodes: string[] }[]> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated through the DevTools protocol rather than a <script> tag, which the page's CSP would block.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
