@@ -4,11 +4,10 @@
 // no-op, and nothing after the commit may throw: a failure there would make Lambda retry (or
 // bisect) a batch whose counts are already in.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { getConfig, getDynamoDb } from '../shared/config.ts';
 import { callGraphql } from '../shared/graphql-client.ts';
 import { keys } from '../shared/items.ts';
+import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
 import { transactWrite, type TransactItem } from '../shared/table.ts';
 import { foldChange, isZero, TOTAL_FIELDS, type Change, type Image, type Totals } from './fold.ts';
 
@@ -94,33 +93,13 @@ const PUBLISH = /* GraphQL */ `
 `;
 
 export async function readLiveCounts(experimentId: string) {
-  const out = await getDynamoDb().send(
-    new QueryCommand({
-      TableName: getConfig().tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `EXP#${experimentId}` } },
-      ConsistentRead: true,
-    }),
-  );
-  const items = (out.Items ?? []).map((i) => unmarshall(i));
-  const meta = items.find((i) => i.sk === 'META');
-  if (!meta) return null;
-  const byVariant = new Map(items.filter((i) => String(i.sk).startsWith('AGG#')).map((i) => [i.variant as string, i]));
-  let updatedAt = String(meta.updatedAt);
-  const variants = (meta.variants as { key: string }[]).map((v) => {
-    const t = byVariant.get(v.key) ?? {};
-    if (t.updatedAt && t.updatedAt > updatedAt) updatedAt = t.updatedAt;
-    return {
-      key: v.key,
-      exposures: t.exposures ?? 0,
-      invites: t.invites ?? 0,
-      clicks: t.clicks ?? 0,
-      signups: t.signups ?? 0,
-      conversions: t.conversions ?? 0,
-      revenue: t.revenue ?? 0,
-    };
+  const partition = await readExperimentPartition(experimentId);
+  if (!partition) return null;
+  const variants = partition.experiment.variants.map((v) => {
+    const t = totalsOf(partition, v.key);
+    return { key: v.key, exposures: t.exposures, invites: t.invites, clicks: t.clicks, signups: t.signups, conversions: t.conversions, revenue: t.revenue };
   });
-  return { experimentId, variants, updatedAt };
+  return { experimentId, variants, updatedAt: partition.updatedAt };
 }
 
 async function publish(experimentIds: string[]): Promise<void> {

@@ -4,47 +4,22 @@
 // The primary metric is the share of enrolled users who brought at least one converting referee
 // ("converting referrers"); per-user metrics (invites, conversions, revenue per enrolled user)
 // use Welch's t-test on the sums and sums of squares the aggregator keeps.
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { emptyTotals, TOTAL_FIELDS, type Totals } from '../aggregate/fold.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { Experiment } from '../domain/experiment.ts';
 import { analyze } from '../domain/stats/analyze.ts';
 import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
-import { getConfig, getDynamoDb } from '../shared/config.ts';
-import { isExperimentItem, toExperiment } from '../shared/items.ts';
+import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
 import { funnel } from './metrics.ts';
 
 export const ALPHA = 0.05;
 
-export async function readExperimentPartition(experimentId: string): Promise<{ experiment: Experiment; totals: Map<string, Totals> }> {
-  const out = await getDynamoDb().send(
-    new QueryCommand({
-      TableName: getConfig().tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `EXP#${experimentId}` } },
-      ConsistentRead: true,
-    }),
-  );
-  const items = (out.Items ?? []).map((i) => unmarshall(i));
-  const meta = items.find((i) => i.sk === 'META');
-  if (!isExperimentItem(meta)) throw new NotFoundError('Experiment', experimentId);
-  const totals = new Map<string, Totals>();
-  for (const item of items) {
-    if (!String(item.sk).startsWith('AGG#')) continue;
-    const t = emptyTotals();
-    for (const f of TOTAL_FIELDS) t[f] = typeof item[f] === 'number' ? item[f] : 0;
-    totals.set(String(item.variant), t);
-  }
-  return { experiment: toExperiment(meta), totals };
-}
-
 export async function getResults(event: AppSyncResolverEvent) {
   const experimentId = requireId(event.arguments, 'experimentId');
-  const { experiment, totals } = await readExperimentPartition(experimentId);
-  const of = (key: string) => totals.get(key) ?? emptyTotals();
+  const partition = await readExperimentPartition(experimentId);
+  if (!partition) throw new NotFoundError('Experiment', experimentId);
+  const { experiment } = partition;
+  const of = (key: string) => totalsOf(partition, key);
   const metric = (name: string, sum: 'invites' | 'conversions' | 'revenue', sumSq: 'invitesSumSq' | 'conversionsSumSq' | 'revenueSumSq') => ({
     name,
     variants: experiment.variants.map((v) => ({ key: v.key, users: of(v.key).exposures, sum: of(v.key)[sum], sumSquares: of(v.key)[sumSq] })),

@@ -13,7 +13,6 @@ import { ROOT, startApp, type App } from '../../cli/app.ts';
 import { seedDemo } from '../../cli/seed.ts';
 import { runSimulation, type SimulationReport } from '../../cli/simulate/run.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
-import { dashboardCsp } from '../../dashboard/csp.ts';
 import { localDashboardRoutes } from '../../dashboard/local.ts';
 import {
   formatChance,
@@ -90,18 +89,6 @@ async function openPage(path = '/'): Promise<Watched> {
     if (m.type() === 'error') watched.errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => watched.errors.push(`pageerror: ${e.message}`));
-  // The page runs under the Content-Security-Policy CloudFront sends in AWS: a violation is a console
-  // error. The header is added through the DevTools protocol as the real response passes (a response
-  // fulfilled by page.route would lose its loopback address space and trip Local Network Access checks).
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', resourceType: 'Document', requestStage: 'Response' }] });
-  cdp.on('Fetch.requestPaused', (event) => {
-    const headers = (event.responseHeaders ?? []).filter((h) => h.name.toLowerCase() !== 'content-security-policy');
-    headers.push({ name: 'Content-Security-Policy', value: dashboardCsp() });
-    void cdp
-      .send('Fetch.continueResponse', { requestId: event.requestId, responseCode: event.responseStatusCode ?? 200, responseHeaders: headers })
-      .catch(() => {});
-  });
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().endsWith('/graphql') && (r.postData() ?? '').includes('GetLiveCounts')) watched.liveCountsRequests += 1;
   });
@@ -223,6 +210,24 @@ describe('the dashboard in headless Chromium', () => {
     expect(main.errors).toEqual([]);
     await expectAccessible(page, 'experiments');
     timings.listPage = Date.now() - t;
+  });
+
+  it('runs under its Content-Security-Policy, so that a violation would show up as a console error', async () => {
+    const probe = await openPage('/');
+    await probe.page.locator('h1').waitFor();
+    const blocked = await probe.page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(`blocked by ${e.violatedDirective}`), { once: true });
+          const script = document.createElement('script');
+          script.textContent = 'window.__inline = 1';
+          document.head.append(script);
+          setTimeout(() => resolve('inline script ran'), 1000);
+        }),
+    );
+    expect(blocked).toBe('blocked by script-src-elem');
+    expect(probe.errors.join('\n')).toMatch(/Content Security Policy/);
+    await probe.page.close();
   });
 
   it('creates an experiment through the form, showing the API\'s validation errors beside the fields', async () => {
@@ -409,11 +414,11 @@ describe('the dashboard in headless Chromium', () => {
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
-    // Point the page's realtime endpoint at a port where nothing listens.
+    // Point the page's realtime endpoint at a path of the same server that refuses WebSocket upgrades.
     await page.route('**/config.json', async (route) => {
       const response = await route.fetch();
       const config = (await response.json()) as Record<string, unknown>;
-      await route.fulfill({ response, json: { ...config, realtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' } });
+      await route.fulfill({ response, json: { ...config, realtimeUrl: '/graphql/no-realtime-here' } });
     });
     await page.goto(`${base}/#/experiments/${encodeURIComponent(demoId)}`);
     const status = page.locator('.live-status');
@@ -427,7 +432,8 @@ describe('the dashboard in headless Chromium', () => {
     await expect.poll(() => pageShowsCounts(page, live), { timeout: 15_000 }).toBe(true);
     expect(await page.locator('table.funnel').getAttribute('data-last-source')).toBe('poll');
     // The only console errors are the browser's reports of the refused WebSocket connection.
-    expect(errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:9\/graphql\/realtime.*' failed/.test(e))).toEqual([]);
+    expect(errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/graphql\/no-realtime-here\?.*' failed/.test(e))).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
     await page.close();
     timings.pollingFallback = Date.now() - t;
   }, 60_000);

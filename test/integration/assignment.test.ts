@@ -2,18 +2,15 @@
 // the assign Lambda + the stream aggregator): the lifecycle gate, coverage, the assignment query,
 // stickiness across a weight ramp (10/90 -> 50/50) past the Lambda's experiment cache, and 50
 // concurrent first calls for one user.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import chiSquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { clearExperimentCache, EXPERIMENT_CACHE_MS } from '../../lambdas/assign/assign.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { bucketOf } from '../../lambdas/domain/hash.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
 import { createClient, experimenter, type As } from '../support/client.ts';
 
 const ASSIGNMENT_FIELDS = 'experimentId userId enrolled variant config bucket isNew reason assignedAt';
@@ -52,9 +49,7 @@ let gql: ReturnType<typeof createClient>;
 let table: string;
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-assign-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
+  ({ app, gql } = await startTestApp());
   table = app.tableNames.main!;
 });
 

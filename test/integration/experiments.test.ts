@@ -2,14 +2,11 @@
 // the admin Lambda): lifecycle, optimistic locking, frozen fields after start, listing by status
 // through the GSI, validation of every admin mutation with the table read back to prove that bad
 // input writes nothing, and the experimenters-only auth rule.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { createClient, experimenter, type As, type GqlResult } from '../support/client.ts';
 
 const FIELDS = /* GraphQL */ `
@@ -58,9 +55,7 @@ let gql: ReturnType<typeof createClient>;
 let table: string;
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-exp-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
+  ({ app, gql } = await startTestApp());
   table = app.tableNames.main!;
 });
 

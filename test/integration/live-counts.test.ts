@@ -1,10 +1,7 @@
 // Live counts end to end: record -> stream -> aggregator -> publishCounts -> onCountsChanged.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { createClient } from '../support/client.ts';
 import { subscribe } from '../support/realtime-client.ts';
 import { pool, setupReferrals } from '../support/referral-fixture.ts';
@@ -20,10 +17,9 @@ let gql: ReturnType<typeof createClient>;
 let apiKey: string;
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-live-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
-  apiKey = auth.apiKeys[0]!;
+  const started = await startTestApp();
+  ({ app, gql } = started);
+  apiKey = started.auth.apiKeys[0]!;
 });
 
 afterAll(async () => {

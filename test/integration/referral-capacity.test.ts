@@ -23,14 +23,11 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MetadataBearer } from '@smithy/types';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
 import { createClient, experimenter, type As } from '../support/client.ts';
 
 interface Call {
@@ -87,9 +84,7 @@ function unitsOf(output: unknown): number | null {
 const commandName = (name: string) => name.replace(/Command$/, '');
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-cap-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
+  ({ app, gql } = await startTestApp());
   await app.client.send(
     new CreateTableCommand({
       TableName: SCRATCH,

@@ -4,14 +4,11 @@
 // per-user aggregates the statistics need, and bad input that must write nothing.
 import { QueryCommand, ScanCommand, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
 import { createClient, experimenter, type As, type GqlResult } from '../support/client.ts';
 
 const RESULT = 'eventId kind experimentId variant outcome duplicate reason';
@@ -55,9 +52,7 @@ let gql: ReturnType<typeof createClient>;
 let table: string;
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-ref-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
+  ({ app, gql } = await startTestApp());
   table = app.tableNames.main!;
 });
 

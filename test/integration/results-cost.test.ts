@@ -1,21 +1,16 @@
 // results(experimentId) reads one totals item per variant: its DynamoDB reads do not grow with
 // the number of recorded events.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
 import { createClient, experimenter } from '../support/client.ts';
 
 let app: App;
 let gql: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-cost-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
+  ({ app, gql } = await startTestApp());
 });
 
 afterAll(async () => {

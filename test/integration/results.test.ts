@@ -2,13 +2,10 @@
 // per-variant totals, and a skewed split is flagged as a sample-ratio mismatch.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { analyze } from '../../lambdas/domain/stats/analyze.ts';
-import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
 import { createClient, experimenter } from '../support/client.ts';
 import { pool, setupReferrals } from '../support/referral-fixture.ts';
 
@@ -16,9 +13,7 @@ let app: App;
 let gql: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-res-')) });
-  app = await startApp({ auth });
-  gql = createClient(app.api.graphqlUrl, auth);
+  ({ app, gql } = await startTestApp());
 });
 
 afterAll(async () => {
