@@ -19,7 +19,7 @@ describe('evaluate: compilation cache', () => {
     expect(compiledScriptCount()).toBe(before + 2);
   });
 
-  it('runs every evaluation in a fresh context: module state does not carry over', () => {
+  it('runs every evaluation on a fresh module instance: module state does not carry over', () => {
     const code = `let calls = 0;\nexport function request(ctx) {\n  calls = calls + 1;\n  return calls;\n}\n`;
     expect(evaluate(code, 'request', {}).outcome).toEqual({ kind: 'value', value: 1 });
     expect(evaluate(code, 'request', {}).outcome).toEqual({ kind: 'value', value: 1 });

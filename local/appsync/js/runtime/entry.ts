@@ -48,16 +48,20 @@ const lenientParse = (text: string, reviver?: (this: unknown, key: string, value
 };
 JSON.parse = lenientParse as typeof JSON.parse;
 
-let exportsCache: Record<string, unknown> | null = null;
+let loader: Loader | null = null;
+// The module is instantiated anew for every evaluation (its loader only defines functions), so
+// module-level state never carries from one request to the next even when the host reuses this
+// context.
 function userExports(): Record<string, unknown> {
-  if (exportsCache) return exportsCache;
-  const loader = g.__appsync_module__ as Loader | undefined;
-  delete g.__appsync_module__;
-  if (typeof loader !== 'function') throw new Error('No code was loaded');
+  if (!loader) {
+    const defined = g.__appsync_module__ as Loader | undefined;
+    delete g.__appsync_module__;
+    if (typeof defined !== 'function') throw new Error('No code was loaded');
+    loader = defined;
+  }
   const module = { exports: {} as Record<string, unknown> };
   loader(module, module.exports, requireModule);
-  exportsCache = module.exports;
-  return exportsCache;
+  return module.exports;
 }
 
 function buildContext(c: Record<string, unknown>): Record<string, unknown> {
