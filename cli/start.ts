@@ -1,7 +1,7 @@
 // `npm start`: DynamoDB Local (data under .splitloop/), the local API, the aggregator and the
 // dashboard, seeded with a demo experiment on first start. Ctrl-C stops everything, Java included.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
@@ -18,7 +18,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     process.stderr.write(`PORT must be a port number, got "${process.env.PORT}"\n`);
     return 2;
   }
-  const dataDir = join(ROOT, '.splitloop');
+  // SPLITLOOP_DATA_DIR moves the data (tables, JWT key, demo marker) elsewhere, e.g. for tests.
+  const dataDir = resolve(process.env.SPLITLOOP_DATA_DIR || join(ROOT, '.splitloop'));
   mkdirSync(dataDir, { recursive: true });
   process.stdout.write('splitloop: building the dashboard...\n');
   const dashboard = await buildDashboard();
@@ -37,7 +38,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       `  Dashboard ${url}/   (signed in as an experimenter: /config.json hands the page a local token)`,
       `  API key   ${app.auth.apiKeys[0]}`,
       `  IAM       ${app.auth.iam.accessKeyId} / ${app.auth.iam.secretAccessKey} (${app.auth.iam.region})`,
-      `  DynamoDB  ${app.dynamodb.endpoint} (data in .splitloop/dynamodb)`,
+      `  DynamoDB  ${app.dynamodb.endpoint} (data in ${join(dataDir, 'dynamodb')})`,
       '',
       `  Demo experiment: ${experimentId}`,
       `    open    ${url}/#/experiments/${experimentId}`,

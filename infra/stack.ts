@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { manifest as defaultManifest } from '../resolvers/manifest.ts';
 import type { Manifest } from '../resolvers/manifest-types.ts';
 import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
+import { DashboardSite } from './dashboard.ts';
 import { tableFromDefinition } from './table.ts';
 
 export interface SplitloopStackProps extends StackProps {
@@ -44,7 +45,6 @@ export class SplitloopStack extends Stack {
       groupName: 'experimenters',
       description: 'May create, run and read experiments',
     });
-    const userPoolClient = userPool.addClient('DashboardClient', { authFlows: { userSrp: true } });
 
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: 'splitloop',
@@ -156,6 +156,6 @@ export class SplitloopStack extends Stack {
     new CfnOutput(this, 'GraphqlUrl', { value: this.api.graphqlUrl });
     new CfnOutput(this, 'ApiKey', { value: this.api.apiKey ?? '' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new DashboardSite(this, 'Dashboard', { api: this.api, userPool });
   }
 }

@@ -51,14 +51,17 @@ export function formatCounters(state: ProgressState): string {
   return parts.join('  ');
 }
 
-/** One terminal line of at most `columns` characters: the bar takes what the counters leave. */
+/** Room the counters may take on a terminal line, so that the bar keeps its width while they grow. */
+const COUNTERS_BUDGET = 64;
+
+/** One terminal line of at most `columns` characters: a bar of steady width, then the counters. */
 export function formatProgressLine(state: ProgressState, columns = 80): string {
   const counters = formatCounters(state);
   const label = 'simulate ';
-  const room = columns - label.length - counters.length - 3; // the brackets and a space
+  const width = Math.min(30, columns - label.length - 3 - COUNTERS_BUDGET);
   const fraction = state.total > 0 ? state.done / state.total : 1;
-  if (room < 5) return `${label}${counters}`.slice(0, Math.max(1, columns - 1));
-  return `${label}${formatBar(fraction, Math.min(40, room))} ${counters}`;
+  const line = width >= 5 ? `${label}${formatBar(fraction, width)} ${counters}` : `${label}${counters}`;
+  return line.length < columns ? line : line.slice(0, Math.max(1, columns - 1));
 }
 
 /** A plain, timestamp-free log line for non-terminals. */

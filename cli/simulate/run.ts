@@ -3,6 +3,7 @@
 // adds traffic instead of replaying it). Afterwards it waits until the live counts include every
 // counted event (the stream aggregator runs asynchronously) and reads the results.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   AssignDocument,
   GetExperimentDocument,
@@ -98,6 +99,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seed = options.seed ?? randomBytes(4).readUInt32LE(0);
   const runId = options.runId ?? `sim${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
+  // Every waiting worker listens for the abort: more than Node's default of 10 is expected.
+  if (options.signal) setMaxListeners(concurrency + 10, options.signal);
   const client = createGraphqlClient(options.graphqlUrl);
   const keyAuth: CallAuth = { apiKey: options.apiKey };
   const iamAuth: CallAuth = { iam: options.iam };

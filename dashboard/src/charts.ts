@@ -149,6 +149,13 @@ export class CumulativeChart {
     const x = Math.max(at, this.lastX + 1);
     this.lastX = x;
     for (const [key, points] of this.series) points.push({ x, y: conversions.get(key) ?? 0 });
+    // A steady time axis: at least a minute wide, so that one point does not stretch it over days.
+    const first = [...this.series.values()][0]?.[0]?.x ?? x;
+    const xScale = this.chart.options.scales?.x;
+    if (xScale) {
+      xScale.min = first - 5_000;
+      xScale.max = Math.max(x + 5_000, first + 60_000);
+    }
     this.chart.update();
     return true;
   }

@@ -85,4 +85,16 @@ describe('the CDK stack', () => {
       expect(own).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
     }
   });
+
+  it('hosts the dashboard privately in S3 behind CloudFront, configured with the API and user pool', () => {
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html' }),
+    });
+    const outputs = Object.keys(template.toJSON().Outputs ?? {});
+    expect(outputs.some((o) => o.includes('DashboardUrl'))).toBe(true);
+  });
 });

@@ -44,6 +44,9 @@ describe('progress formatting', () => {
     }
     expect(formatProgressLine(state(), 100)).toMatch(/^simulate \[=+>\s*\]  45%  450\/1000 users/);
     expect(formatProgressLine(state(), 30)).not.toContain('[');
+    // The bar keeps its width while the counters grow, so that it does not jitter.
+    const bar = (line: string) => line.slice(0, line.indexOf(']') + 1).length;
+    expect(bar(formatProgressLine(state({ done: 1, requests: 3 }), 110))).toBe(bar(formatProgressLine(state({ done: 999, requests: 123_456, errors: 12 }), 110)));
   });
 
   it('writes plain lines', () => {
