@@ -59,6 +59,13 @@ export async function benchRuntime(progress: (s: string) => void): Promise<Bench
       await stack.client.send(get);
     });
 
+    progress('runtime: one at a time, API and DynamoDB Local');
+    const SEQ = 500;
+    const apiSeqMs = await timed(SEQ, 1, () => post(query));
+    const ddbSeqMs = await timed(SEQ, 1, async () => {
+      await stack.client.send(get);
+    });
+
     progress('runtime: APPSYNC_JS evaluation alone (request + response)');
     const code = bundleOne(join(root, 'test/fixtures/runtime-app/resolvers/note.ts'));
     const ctx = {
@@ -89,6 +96,9 @@ export async function benchRuntime(progress: (s: string) => void): Promise<Bench
       { name: 'API request latency (mean, under 8 concurrent)', value: (apiMs / N) * concurrency, unit: 'ms' },
       { name: 'DynamoDB Local GetItem latency (mean, under 8 concurrent)', value: (ddbMs / N) * concurrency, unit: 'ms' },
       { name: 'share of an API request spent evaluating JS', value: (evalMsEach / ((apiMs / N) * concurrency)) * 100, unit: '%' },
+      { name: 'API request latency, one at a time', value: apiSeqMs / SEQ, unit: 'ms' },
+      { name: 'DynamoDB Local GetItem latency, one at a time', value: ddbSeqMs / SEQ, unit: 'ms' },
+      { name: 'local runtime overhead per request (API - DynamoDB Local)', value: (apiSeqMs - ddbSeqMs) / SEQ, unit: 'ms' },
     ];
   } finally {
     await stack.stop();

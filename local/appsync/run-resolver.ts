@@ -26,7 +26,7 @@ export interface ResolverContext {
 
 export type HandlerOutcome =
   | { kind: 'value'; value: unknown }
-  | { kind: 'earlyReturn'; value: unknown }
+  | { kind: 'earlyReturn'; value: unknown; skipTo?: 'END' | 'NEXT' | null }
   | { kind: 'error'; error: ResolverErrorDetail };
 
 export interface HandlerRun {
@@ -82,16 +82,16 @@ class Run {
   }
 
   /** request -> data source -> response for one unit resolver or pipeline function. */
-  async step(code: string, dataSourceName: string): Promise<unknown> {
+  async step(code: string, dataSourceName: string): Promise<{ value: unknown; skipToEnd: boolean }> {
     const request = this.handler(code, 'request');
-    if (request.kind === 'earlyReturn') return request.value;
+    if (request.kind === 'earlyReturn') return { value: request.value, skipToEnd: request.skipTo === 'END' };
     const outcome = await this.runtime.dataSource(dataSourceName)(request.value, this.ctx);
     this.ctx.result = outcome.ok ? outcome.result : (outcome.result ?? null);
     this.ctx.error = outcome.ok ? null : outcome.error;
     const response = this.handler(code, 'response');
     this.ctx.result = undefined;
     this.ctx.error = undefined;
-    return response.value;
+    return { value: response.value, skipToEnd: response.kind === 'earlyReturn' && response.skipTo === 'END' };
   }
 }
 
@@ -104,17 +104,22 @@ export async function runResolver(def: ResolverDefinition, runtime: ResolverRunt
     return { value: outcome.result, errors: [], extensions: [] };
   }
   if (def.kind === 'UNIT') {
-    const value = await run.step(runtime.code(def.code), def.dataSource);
+    const { value } = await run.step(runtime.code(def.code), def.dataSource);
     return { value, errors: run.errors, extensions: run.extensions };
   }
+  // Pipeline (runtime-utils-js docs): an early return in the resolver's request handler, or one
+  // with skipTo 'END' in a function's request handler, skips the remaining functions; the
+  // resolver's response handler always runs, with the early value as ctx.prev.result.
   const code = runtime.code(def.code);
   const before = run.handler(code, 'request');
-  if (before.kind === 'earlyReturn') return { value: before.value, errors: run.errors, extensions: run.extensions };
   ctx.prev = { result: before.value };
-  for (const name of def.functions) {
-    const fn = runtime.functionDef(name);
-    const result = await run.step(runtime.code(fn.code), fn.dataSource);
-    ctx.prev = { result };
+  if (before.kind !== 'earlyReturn') {
+    for (const name of def.functions) {
+      const fn = runtime.functionDef(name);
+      const step = await run.step(runtime.code(fn.code), fn.dataSource);
+      ctx.prev = { result: step.value };
+      if (step.skipToEnd) break;
+    }
   }
   const after = run.handler(code, 'response');
   return { value: after.value, errors: run.errors, extensions: run.extensions };

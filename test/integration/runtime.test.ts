@@ -84,11 +84,16 @@ describe('unit JS resolvers on DynamoDB', () => {
 });
 
 describe('pipelines and other data sources', () => {
-  it('runs before -> function -> after with the stash, and earlyReturn in before skips all functions', async () => {
+  it('runs before -> functions -> after with the stash; earlyReturn in before skips the functions but not after', async () => {
     const full = await gql('query { cached(id: "a") { id title } }');
-    expect(full.data).toEqual({ cached: { id: 'a', title: 't [before,fn]' } });
+    expect(full.data).toEqual({ cached: { id: 'a', title: 't [before,fn,fn]' } });
     const early = await gql('query { cached(id: "early") { id title } }');
-    expect(early.data).toEqual({ cached: { id: 'early', title: 'from before' } });
+    expect(early.data).toEqual({ cached: { id: 'early', title: 'from before [before]' } });
+  });
+
+  it("earlyReturn with skipTo 'END' in a function skips the remaining functions", async () => {
+    const end = await gql('query { cached(id: "end") { id title } }');
+    expect(end.data).toEqual({ cached: { id: 'end', title: 'skipped [before,fn]' } });
   });
 
   it('a direct Lambda resolver gets the AppSync event; a thrown error is Lambda:Unhandled', async () => {
