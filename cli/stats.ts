@@ -1,6 +1,7 @@
 // `splitloop stats [--input FILE]`: reads a StatsInput (CONTRACT.md, "Statistics input and
 // output") from FILE, or from stdin when no --input is given, and prints the statistics as JSON
 // (2-space indent). Exit 0 on success; 2 for bad usage or input (message on stderr).
+import { parseFlags, UsageError } from '../local/cli/flags.ts';
 import { readFile } from 'node:fs/promises';
 import { analyze, StatsInputError, type StatsInput } from '../lambdas/domain/stats/analyze.ts';
 
@@ -17,24 +18,11 @@ export interface StatsIo {
   stderr: { write(chunk: string): unknown };
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): { input?: string; help: boolean } {
   const args = argv[0] === 'stats' ? argv.slice(1) : argv;
-  let input: string | undefined;
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--input' || arg === '-i') {
-      const value = args[++i];
-      if (value === undefined || value === '') throw new UsageError(`${arg} needs a file name: splitloop stats --input FILE`);
-      input = value;
-    } else if (arg.startsWith('--input=')) {
-      input = arg.slice('--input='.length);
-      if (input === '') throw new UsageError('--input= needs a file name: splitloop stats --input FILE');
-    } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-  }
+  const { flags, help } = parseFlags(args, { values: ['input'], aliases: { '-i': 'input' } });
+  const input = flags.get('input');
+  if (input === '') throw new UsageError('--input needs a file name: splitloop stats --input FILE');
   return input === undefined ? { help } : { input, help };
 }
 

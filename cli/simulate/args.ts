@@ -1,3 +1,4 @@
+import { parseFlags, UsageError } from '../../local/cli/flags.ts';
 // Flags of `splitloop simulate`, parsed without side effects so that every bad flag gets a clear
 // message (and exit code 2) before anything touches the API.
 
@@ -42,10 +43,6 @@ const FLAGS = ['experiment', 'users', 'lift', 'duration', 'url', 'concurrency', 
 type Flag = (typeof FLAGS)[number];
 const BOOLEAN: ReadonlySet<Flag> = new Set<Flag>(['json', 'help']);
 
-function isFlag(name: string): name is Flag {
-  return (FLAGS as readonly string[]).includes(name);
-}
-
 function integer(flag: string, text: string, min: number, max: number): number | string {
   if (!/^[+-]?\d+$/.test(text.trim())) return `--${flag} must be a whole number, got "${text}"`;
   const n = Number(text);
@@ -60,28 +57,14 @@ function decimal(flag: string, text: string): number | string {
 }
 
 export function parseSimulateArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ParseResult {
-  const values = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '-h') return { ok: false, help: true };
-    if (!arg.startsWith('--')) return { ok: false, error: `unexpected argument "${arg}" (flags start with --)` };
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!isFlag(name)) return { ok: false, error: `unknown flag --${name}` };
-    if (values.has(name)) return { ok: false, error: `--${name} is given twice` };
-    if (BOOLEAN.has(name)) {
-      if (eq >= 0) return { ok: false, error: `--${name} takes no value` };
-      values.set(name, 'true');
-      continue;
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) return { ok: false, error: `--${name} needs a value` };
-      i += 1;
-    }
-    values.set(name, value);
+  let values: Map<string, string>;
+  try {
+    const parsed = parseFlags(argv, { values: FLAGS.filter((f) => !BOOLEAN.has(f)), booleans: [...BOOLEAN] });
+    if (parsed.help) return { ok: false, help: true };
+    values = parsed.flags;
+  } catch (error) {
+    if (error instanceof UsageError) return { ok: false, error: error.message };
+    throw error;
   }
   if (values.has('help')) return { ok: false, help: true };
 

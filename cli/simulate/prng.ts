@@ -32,15 +32,20 @@ export function deriveSeed(seed: number, stream: number | string): number {
   return hashSeed(`${seed >>> 0}:${stream}`);
 }
 
-export function createRng(seed: number): Rng {
+/** mulberry32: uniform numbers in [0, 1), the same sequence for the same seed. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
-  const next = (): number => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
   const normal = (): number => {
     let u = 0;
     while (u === 0) u = next();

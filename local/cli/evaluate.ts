@@ -2,6 +2,7 @@
 // EvaluateCode, offline. Prints the response as JSON on stdout and exits 0 both for a result and
 // for an evaluation error; bad usage (missing or unreadable files, a context AppSync would
 // reject) prints a message on stderr and exits 2.
+import { parseFlags, UsageError } from './flags.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EvaluateCodeRequestError, evaluateCode } from '../appsync/js/evaluate-code.ts';
@@ -29,25 +30,9 @@ const defaultIo = (): EvaluateIo => ({
   stderr: (text) => void process.stderr.write(text),
 });
 
-class UsageError extends Error {}
-
-const OPTIONS = new Set(['code', 'function', 'context', 'timeout']);
-
 function parseArgs(argv: string[]): Map<string, string> | 'help' {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (!OPTIONS.has(name)) throw new UsageError(`unknown option "--${name}"`);
-    if (values.has(name)) throw new UsageError(`--${name} given twice`);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    if (eq < 0) i += 1;
-    values.set(name, value);
-  }
+  const { flags: values, help } = parseFlags(argv, { values: ['code', 'function', 'context', 'timeout'] });
+  if (help) return 'help';
   for (const required of ['code', 'function', 'context']) {
     if (!values.has(required)) throw new UsageError(`--${required} is required`);
   }

@@ -1,5 +1,6 @@
 // `splitloop token --user ID [--groups g1,g2] [--email E] [--expires SECONDS]`: prints a Cognito-style
 // ID token signed by the local user pool key (the one the local API verifies with), on one line.
+import { parseFlags, UsageError } from './flags.ts';
 import { authSettingsFromEnv } from '../appsync/auth/config.ts';
 import { signToken } from '../appsync/auth/jwt.ts';
 
@@ -34,29 +35,9 @@ interface TokenArgs {
   expires?: number;
 }
 
-class UsageError extends Error {}
-
-const OPTIONS = new Set(['user', 'groups', 'email', 'expires']);
-
 function parseArgs(argv: string[]): TokenArgs | 'help' {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (!OPTIONS.has(name)) throw new UsageError(`unknown option "--${name}"`);
-    if (values.has(name)) throw new UsageError(`--${name} given twice`);
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      i++;
-    }
-    values.set(name, value);
-  }
+  const { flags: values, help } = parseFlags(argv, { values: ['user', 'groups', 'email', 'expires'] });
+  if (help) return 'help';
   const user = values.get('user')?.trim();
   if (!user) throw new UsageError('--user is required');
   const groups = (values.get('groups') ?? '')

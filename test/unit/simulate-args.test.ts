@@ -39,7 +39,7 @@ describe('simulate flags', () => {
     [['--experiment', 'e', '--url', 'not a url'], /--url is not a URL/],
     [['--experiment', 'e', '--url', 'ftp://x/graphql'], /--url must be an http\(s\) URL/],
     [['--experiment', 'e', '--seed', '-1'], /--seed must be from 0/],
-    [['--experiment', 'e', '--colour', 'red'], /unknown flag --colour/],
+    [['--experiment', 'e', '--colour', 'red'], /unknown option "--colour"/],
     [['--experiment', 'e', 'extra'], /unexpected argument "extra"/],
     [['--experiment', 'e', '--users', '5', '--users', '6'], /--users is given twice/],
     [['--experiment', 'e', '--json=yes'], /--json takes no value/],

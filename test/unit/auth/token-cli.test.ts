@@ -59,7 +59,7 @@ describe('splitloop token', () => {
     [['--user', 'a', '--email', 'nope'], 'is not an email address'],
     [['--user', 'a', '--bogus', 'x'], 'unknown option "--bogus"'],
     [['--user', 'a', 'extra'], 'unexpected argument "extra"'],
-    [['--user', 'a', '--user', 'b'], '--user given twice'],
+    [['--user', 'a', '--user', 'b'], '--user is given twice'],
   ])('exits 2 with usage for %j', async (argv, message) => {
     const r = await run(argv as string[]);
     expect(r.code).toBe(2);

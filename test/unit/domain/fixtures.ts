@@ -1,5 +1,6 @@
 // Shared fixtures for the domain unit tests: a valid create input, experiments in each status,
 // and deterministic id generators for the simulations.
+import { mulberry32 } from '../../../cli/simulate/prng.ts';
 import type { CreateExperimentInput, Experiment } from '../../../lambdas/domain/experiment.ts';
 
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
@@ -59,17 +60,8 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** mulberry32: a small seeded PRNG, so "random" ids are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the simulator's PRNG), so "random" ids are the same on every run. */
+export const seededRandom = mulberry32;
 
 /** RFC 4122 version-4-shaped UUIDs from a seeded generator. */
 export function seededUuids(seed: number): () => string {

@@ -55,10 +55,10 @@ describe('splitloop stats', () => {
     expect(missing.stderr).toContain('no such file');
     const noValue = await run(['--input']);
     expect(noValue.code).toBe(2);
-    expect(noValue.stderr).toContain('--input needs a file name');
+    expect(noValue.stderr).toContain('--input needs a value');
     const unknown = await run(['--frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown argument "--frobnicate"');
+    expect(unknown.stderr).toContain('unknown option "--frobnicate"');
   });
 
   it('prints help with exit 0', async () => {
