@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
 import { startTestApp } from '../support/app.ts';
 import { createClient } from '../support/client.ts';
+import { installLoopbackWebSocket } from '../support/loopback-websocket.ts';
 import { subscribe } from '../support/realtime-client.ts';
 import { pool, setupReferrals } from '../support/referral-fixture.ts';
 
@@ -74,3 +75,39 @@ it('pushes each experiment only its own totals, and the totals count unique conv
   await subOne.close();
   await subTwo.close();
 }, 180_000);
+
+it("Amplify's generateClient receives splitloop's onCountsChanged unchanged (API key, wss:// derived by Amplify)", async () => {
+  const setup = await setupReferrals(gql, 'live-amplify', 1, 1);
+  await app.poller!.drain();
+  const socket = installLoopbackWebSocket();
+  try {
+    const { Amplify } = await import('aws-amplify');
+    const { generateClient } = await import('aws-amplify/api');
+    Amplify.configure({ API: { GraphQL: { endpoint: app.api.graphqlUrl, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey } } });
+    const client = generateClient();
+    const received: Counts[] = [];
+    const observable = client.graphql({ query: SUBSCRIPTION, variables: { id: setup.experimentId } }) as unknown as {
+      subscribe(o: { next(v: { data: { onCountsChanged: Counts } }): void; error(e: unknown): void }): { unsubscribe(): void };
+    };
+    let failure: unknown;
+    const subscription = observable.subscribe({ next: (v) => received.push(v.data.onCountsChanged), error: (e) => (failure = e) });
+    const deadline = Date.now() + 10_000;
+    while (app.api.realtime.stats.subscriptions === 0 && !failure && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(failure).toBeUndefined();
+    expect(socket.dialed.some((u) => u.startsWith(`wss://127.0.0.1:${app.api.port}/graphql/realtime`))).toBe(true);
+
+    const out = await gql(
+      'mutation($input: RecordConversionInput!) { recordConversion(input: $input) { outcome } }',
+      { input: { eventId: 'amplify-conv-1', experimentId: setup.experimentId, refereeId: setup.referees[0], value: 20, currency: 'EUR' } },
+      { iam: true },
+    );
+    expect(out.data).toEqual({ recordConversion: { outcome: 'COUNTED' } });
+    await app.poller!.drain();
+    while (!received.some((c) => total(c) === 1) && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(received.at(-1)).toMatchObject({ experimentId: setup.experimentId });
+    expect(total(received.at(-1)!)).toBe(1);
+    subscription.unsubscribe();
+  } finally {
+    socket.restore();
+  }
+}, 60_000);

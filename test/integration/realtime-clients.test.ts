@@ -11,16 +11,8 @@
 // self-signed certificate because a global must be installed in Node 20 anyway, it needs no openssl
 // or NODE_TLS_REJECT_UNAUTHORIZED, and the server under test stays exactly what host.ts serves.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket as WsWebSocket, type ClientOptions } from 'ws';
-import type { ClientRequestArgs } from 'node:http';
 import { startHarness, type Harness } from '../unit/realtime/harness.ts';
-
-class LoopbackWebSocket extends WsWebSocket {
-  constructor(address: string | URL, protocols?: string | string[], options?: ClientOptions | ClientRequestArgs) {
-    const url = String(address).replace(/^wss:\/\/(127\.0\.0\.1|localhost|\[::1\])(?=[:/])/, 'ws://$1');
-    super(url, protocols, options);
-  }
-}
+import { installLoopbackWebSocket } from '../support/loopback-websocket.ts';
 
 const SUBSCRIPTION = /* GraphQL */ `
   subscription OnPublish($id: ID) {
@@ -43,7 +35,7 @@ const MUTATION = /* GraphQL */ `
 
 let h: Harness;
 const dialed: string[] = [];
-let previousWebSocket: unknown;
+let socketGlobal: ReturnType<typeof installLoopbackWebSocket>;
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -63,17 +55,11 @@ interface Subscribable {
 
 beforeAll(async () => {
   h = await startHarness();
-  previousWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket;
-  (globalThis as { WebSocket?: unknown }).WebSocket = class extends LoopbackWebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      dialed.push(String(address));
-      super(address, protocols);
-    }
-  };
+  socketGlobal = installLoopbackWebSocket(dialed);
 });
 
 afterAll(async () => {
-  (globalThis as { WebSocket?: unknown }).WebSocket = previousWebSocket;
+  socketGlobal?.restore();
   await h?.close();
 });
 
