@@ -51,7 +51,7 @@ export interface LocalAppSync {
   graphqlUrl: string;
   realtimeUrl: string;
   port: number;
-  /** DynamoDB requests made by resolvers and their consumed capacity, for tests and benchmarks. */
+  /** How many DynamoDB requests the JS resolvers made, for tests and benchmarks. */
   stats: { dynamoDbRequests: number };
   realtime: ReturnType<typeof createRealtimeServer>;
   close(): Promise<void>;
