@@ -34,5 +34,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`splitloop: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  return (await command.load())(rest);
+  try {
+    return await (await command.load())(rest);
+  } catch (error) {
+    // Expected failures (a port in use, Java missing, ...) carry a message written for a person.
+    process.stderr.write(`splitloop ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.SPLITLOOP_DEBUG) console.error(error);
+    return 1;
+  }
 }

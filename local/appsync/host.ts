@@ -173,7 +173,16 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     },
   });
 
-  await new Promise<void>((done) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', done));
+  await new Promise<void>((done, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${options.port} is already in use: stop the program using it, or choose another port (PORT=...)`)
+          : error,
+      ),
+    );
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => done());
+  });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   Object.assign(process.env, lambdaEnvironment(options, `${url}/graphql`));
