@@ -8,6 +8,11 @@ import { manifest } from '../resolvers/manifest.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
+/** Where `npm start` keeps its data (tables, JWT key, demo marker): SPLITLOOP_DATA_DIR or .splitloop/. */
+export function dataDirFromEnv(env: Record<string, string | undefined> = process.env): string {
+  return resolve(env.SPLITLOOP_DATA_DIR || join(ROOT, '.splitloop'));
+}
+
 export interface AppOptions {
   dataDir?: string;
   port?: number;

@@ -1,9 +1,8 @@
 // `splitloop simulate`: synthetic referral traffic of a known true effect against the local API,
 // with a progress bar on stderr and the experiment's results on stdout at the end.
-import { join } from 'node:path';
 import { formatChance, formatInt, formatInterval, formatMoney, formatP, formatPEquals, formatPercent, formatSignedPercent, resultCells } from '../dashboard/src/format.ts';
 import { authSettingsFromEnv, signToken, type AuthSettings } from '../local/appsync/auth/index.ts';
-import { ROOT } from './app.ts';
+import { dataDirFromEnv } from './app.ts';
 import { parseSimulateArgs, SIMULATE_USAGE, type SimulateArgs } from './simulate/args.ts';
 import { GraphqlCallError, UnreachableError } from './simulate/client.ts';
 import { createProgressReporter, formatDuration, type ProgressStream } from './simulate/progress.ts';
@@ -101,8 +100,8 @@ export function formatReport(report: SimulationReport): string {
 }
 
 function credentials(io: SimulateIo): AuthSettings {
-  // The same settings and JWT key as `npm start` (cli/start.ts keeps its data in <checkout>/.splitloop).
-  return io.auth ?? authSettingsFromEnv(io.env, { dataDir: join(ROOT, '.splitloop') });
+  // The same settings and JWT key as `npm start`.
+  return io.auth ?? authSettingsFromEnv(io.env, { dataDir: dataDirFromEnv(io.env) });
 }
 
 export async function simulateCommand(argv: string[], io: SimulateIo = defaultIo()): Promise<number> {

@@ -1,11 +1,11 @@
 // `npm start`: DynamoDB Local (data under .splitloop/), the local API, the aggregator and the
 // dashboard, seeded with a demo experiment on first start. Ctrl-C stops everything, Java included.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
-import { ROOT, startApp } from './app.ts';
+import { dataDirFromEnv, startApp } from './app.ts';
 import { seedDemo } from './seed.ts';
 
 export async function startCommand(argv: string[]): Promise<number> {
@@ -18,8 +18,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     process.stderr.write(`PORT must be a port number, got "${process.env.PORT}"\n`);
     return 2;
   }
-  // SPLITLOOP_DATA_DIR moves the data (tables, JWT key, demo marker) elsewhere, e.g. for tests.
-  const dataDir = resolve(process.env.SPLITLOOP_DATA_DIR || join(ROOT, '.splitloop'));
+  const dataDir = dataDirFromEnv();
   mkdirSync(dataDir, { recursive: true });
   process.stdout.write('splitloop: building the dashboard...\n');
   const dashboard = await buildDashboard();
