@@ -38,18 +38,22 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     routes: options.routes,
   });
   let poller: StreamPoller | undefined;
-  if (options.streams ?? true) {
-    for (const def of manifest.lambdas) {
-      if (!def.streamSource) continue;
+  try {
+    const streamed = manifest.lambdas.filter((l) => l.streamSource);
+    if (streamed.length > 1) throw new Error('the local app runs one stream-triggered Lambda; the manifest has more');
+    for (const def of options.streams === false ? [] : streamed) {
       const { handler } = (await import(join(ROOT, def.entry))) as { handler: (e: unknown) => Promise<unknown> };
       poller = startStreamPoller({
-        ...def.streamSource,
+        ...def.streamSource!,
         endpoint: stack.dynamodb.endpoint,
-        streamArn: stack.streamArns[def.streamSource.table]!,
+        streamArn: stack.streamArns[def.streamSource!.table]!,
         handler,
         checkpointFile: options.dataDir ? join(options.dataDir, `stream-${def.id}.json`) : undefined,
       });
     }
+  } catch (error) {
+    await stack.stop();
+    throw error;
   }
   const stopStack = stack.stop;
   return {

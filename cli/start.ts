@@ -26,7 +26,18 @@ export async function startCommand(argv: string[]): Promise<number> {
   const auth = authSettingsFromEnv(process.env, { dataDir });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
   const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth) });
-  const experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
+  // Listen for Ctrl-C from here on, so that an interrupt during seeding still stops Java.
+  const stopped = new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  let experimentId: string;
+  try {
+    experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
   const url = `http://localhost:${port}`;
   const portEnv = port === 4000 ? '' : `PORT=${port} `;
   process.stdout.write(
@@ -48,11 +59,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       '',
     ].join('\n'),
   );
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   process.stdout.write('\nsplitloop: stopping...\n');
   await app.stop();
   process.stdout.write('splitloop: stopped.\n');

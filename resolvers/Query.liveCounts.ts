@@ -13,7 +13,8 @@ export function response(ctx: Context<{ experimentId: string }>) {
   const meta = items.find((i: { sk: string }) => i.sk === 'META');
   if (!meta) return null;
   const totals: Record<string, Record<string, number>> = {};
-  let updatedAt = meta.startedAt ?? meta.createdAt;
+  // Same rule as the pushed counts: the newest of the experiment's and its totals' updates.
+  let updatedAt = meta.updatedAt;
   for (const item of items) {
     if (item.sk.startsWith('AGG#')) {
       totals[item.variant] = item;

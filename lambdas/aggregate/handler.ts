@@ -8,7 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
 import { keys } from '../shared/items.ts';
 import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
-import { transactWrite, type TransactItem } from '../shared/table.ts';
+import { transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
 import { foldChange, isZero, TOTAL_FIELDS, type Change, type Image, type Totals } from './fold.ts';
 
 export interface StreamRecord {
@@ -78,7 +78,7 @@ async function commit(records: StreamRecord[], deltas: Map<string, Totals>): Pro
       condition: { expression: 'attribute_not_exists(pk)' },
     };
     const slice = updates.slice(chunk * MAX_UPDATES_PER_TRANSACTION, (chunk + 1) * MAX_UPDATES_PER_TRANSACTION);
-    const outcome = await transactWrite([marker, ...slice]);
+    const outcome = await transactWriteRetryingConflicts(() => [marker, ...slice]);
     if (!outcome.ok && outcome.reasons[0] !== 'ConditionalCheckFailed') {
       throw new Error(`aggregate transaction cancelled: ${outcome.reasons.join(', ')}`);
     }

@@ -23,13 +23,21 @@ export interface AssignmentResponse {
 
 /** Experiments change rarely and assign is the hottest path: keep each one for a few seconds. */
 export const EXPERIMENT_CACHE_MS = 5_000;
-const cache = new Map<string, { experiment: Experiment | null; until: number }>();
+/** Only experiments that exist are cached (callers choose the ids), and at most this many. */
+const MAX_CACHED_EXPERIMENTS = 1_000;
+const cache = new Map<string, { experiment: Experiment; until: number }>();
 
 async function experimentFor(id: string): Promise<Experiment | null> {
   const hit = cache.get(id);
   if (hit && hit.until > Date.now()) return hit.experiment;
   const item = await getItem(keys.experiment(id), false);
-  const experiment = isExperimentItem(item) ? toExperiment(item) : null;
+  if (!isExperimentItem(item)) {
+    cache.delete(id);
+    return null;
+  }
+  const experiment = toExperiment(item);
+  cache.delete(id);
+  if (cache.size >= MAX_CACHED_EXPERIMENTS) cache.delete(cache.keys().next().value as string);
   cache.set(id, { experiment, until: Date.now() + EXPERIMENT_CACHE_MS });
   return experiment;
 }

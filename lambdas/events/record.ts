@@ -23,7 +23,7 @@ import type { Experiment } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireInput } from '../shared/args.ts';
 import { isExperimentItem, keys, toExperiment } from '../shared/items.ts';
-import { getItem, putItem, transactWrite, type TransactItem } from '../shared/table.ts';
+import { getItem, putItem, transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
 import { OutsideRunningWindowError, SelfReferralError, UnknownCodeError } from './errors.ts';
 import { checkCode, checkEventId, checkId, checkMoney, checkOccurredAt, throwIfAny } from './validate.ts';
 
@@ -107,24 +107,12 @@ async function recordOnly(result: RecordResult, fields: Record<string, unknown>)
   return storedResult(result.experimentId!, result.eventId);
 }
 
-/**
- * DynamoDB cancels a transaction that touches an item another transaction is writing at the same time
- * (reason TransactionConflict): two events of one referrer at once, or a retry racing its original.
- * Nothing was written, so the transaction is simply tried again after a short, jittered pause.
- */
-const CONFLICT_RETRIES = 5;
-const pause = (attempt: number) => new Promise((done) => setTimeout(done, (10 + Math.random() * 40) * 2 ** attempt));
-
 /** Writes the event with the counter updates; a cancelled transaction is a repeat or a lost race. */
 async function recordCounted(result: RecordResult, fields: Record<string, unknown>, updates: TransactItem[]) {
-  for (let attempt = 0; ; attempt += 1) {
-    const outcome = await transactWrite([{ put: eventItem(result, fields, Date.now()), condition: NEW_EVENT }, ...updates]);
-    if (outcome.ok) return { result, reasons: [] as (string | undefined)[] };
-    if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(result.experimentId!, result.eventId), reasons: [] };
-    const conflict = outcome.reasons.includes('TransactionConflict') && !outcome.reasons.includes('ConditionalCheckFailed');
-    if (!conflict || attempt >= CONFLICT_RETRIES) return { result: null, reasons: outcome.reasons };
-    await pause(attempt);
-  }
+  const outcome = await transactWriteRetryingConflicts(() => [{ put: eventItem(result, fields, Date.now()), condition: NEW_EVENT }, ...updates]);
+  if (outcome.ok) return { result, reasons: [] as (string | undefined)[] };
+  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(result.experimentId!, result.eventId), reasons: [] };
+  return { result: null, reasons: outcome.reasons };
 }
 
 function referrerCounters(experimentId: string, referrerId: string, add: Record<string, number>): TransactItem {

@@ -9,6 +9,9 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; errorType?: string }[];
 }
 
+/** Well under the aggregator's function timeout: a slow API must not turn a committed batch into a retried one. */
+const REQUEST_TIMEOUT_MS = 5_000;
+
 export async function callGraphql<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
   const config = getConfig();
   if (!config.graphqlUrl) throw new MissingSettingError('GRAPHQL_URL');
@@ -32,6 +35,11 @@ export async function callGraphql<T>(query: string, variables: Record<string, un
     headers: { host: url.host, 'content-type': 'application/json' },
     body,
   });
-  const response = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: signed.headers as Record<string, string>,
+    body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   return (await response.json()) as GraphQLResponse<T>;
 }

@@ -23,18 +23,22 @@ export async function readExperimentPartition(experimentId: string): Promise<Exp
       ConsistentRead: true,
     }),
   );
-  const items = (out.Items ?? []).map((i) => unmarshall(i));
-  const meta = items.find((i) => i.sk === 'META');
+  const raw = out.Items ?? [];
+  const metaRaw = raw.find((i) => i.sk?.S === 'META');
+  const meta = metaRaw ? unmarshall(metaRaw) : undefined;
   if (!isExperimentItem(meta)) return null;
   const experiment = toExperiment(meta);
   const totals = new Map<string, Totals>();
   let updatedAt = experiment.updatedAt;
-  for (const item of items) {
-    if (!String(item.sk).startsWith('AGG#')) continue;
+  for (const item of raw) {
+    if (!item.sk?.S?.startsWith('AGG#')) continue;
     const t = emptyTotals();
-    for (const f of TOTAL_FIELDS) t[f] = typeof item[f] === 'number' ? item[f] : 0;
-    totals.set(String(item.variant), t);
-    if (typeof item.updatedAt === 'string' && item.updatedAt > updatedAt) updatedAt = item.updatedAt;
+    // Totals are read from the attribute values directly: sums of squares pass 2^53, where
+    // unmarshall would turn them into BigInts (or throw, for a fraction).
+    for (const f of TOTAL_FIELDS) t[f] = item[f]?.N !== undefined ? Number(item[f].N) : 0;
+    totals.set(item.variant?.S ?? item.sk.S.slice('AGG#'.length), t);
+    const written = item.updatedAt?.S;
+    if (written && written > updatedAt) updatedAt = written;
   }
   return { experiment, totals, updatedAt };
 }

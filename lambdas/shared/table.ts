@@ -98,3 +98,21 @@ export async function transactWrite(items: TransactItem[]): Promise<TransactOutc
 function nonEmpty<T extends Record<string, unknown>>(value: T | undefined): T | undefined {
   return value && Object.keys(value).length ? value : undefined;
 }
+
+/**
+ * DynamoDB cancels a transaction that touches an item another transaction is writing at the same
+ * time (reason TransactionConflict). Nothing was written then, so it is tried again after a short,
+ * jittered pause; a failed condition is an answer, not a conflict, and is returned at once.
+ */
+export const CONFLICT_RETRIES = 5;
+const pause = (attempt: number) => new Promise((done) => setTimeout(done, (10 + Math.random() * 40) * 2 ** attempt));
+
+export async function transactWriteRetryingConflicts(items: () => TransactItem[]): Promise<TransactOutcome> {
+  for (let attempt = 0; ; attempt += 1) {
+    const outcome = await transactWrite(items());
+    if (outcome.ok) return outcome;
+    const conflict = outcome.reasons.includes('TransactionConflict') && !outcome.reasons.includes('ConditionalCheckFailed');
+    if (!conflict || attempt >= CONFLICT_RETRIES) return outcome;
+    await pause(attempt);
+  }
+}

@@ -2,6 +2,7 @@
 // manifest resolvers for the fields that have one, default property resolution for the rest.
 import {
   execute,
+  getOperationAST,
   GraphQLError,
   parse,
   specifiedRules,
@@ -119,6 +120,10 @@ export function createExecutor(options: ExecutorOptions) {
   return async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>): Promise<AppSyncResponse> {
     const doc = document(request.query);
     if (!('kind' in doc)) return { data: null, errors: doc.map((e) => formatError(e, 'ValidationError')) };
+    if (getOperationAST(doc, request.operationName)?.operation === 'subscription') {
+      const message = 'Subscriptions are served by the realtime WebSocket endpoint (/graphql/realtime), not over HTTP';
+      return { data: null, errors: [{ path: null, data: null, errorType: 'UnsupportedOperation', errorInfo: null, locations: null, message }] };
+    }
     const state: ExecutionState = { document: doc, caller, headers, appended: [] };
     const result = await execute({
       schema: options.schema,

@@ -10,7 +10,7 @@ import {
   GetShardIteratorCommand,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export interface StreamSourceSettings {
   batchSize: number;
@@ -137,7 +137,11 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
       } catch (error) {
         // An expired iterator restarts after the last record read; one pointing at trimmed records
         // restarts at the oldest record still there (everything before it is gone, handled or not).
-        if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) throw error;
+        if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) {
+          // Records already read are past the iterator: hand them over rather than lose them.
+          if (buffer.length > 0) break;
+          throw error;
+        }
         const after = buffer.length ? buffer[buffer.length - 1]!.dynamodb.SequenceNumber : state.lastSequence;
         const restartAfter = error instanceof ExpiredIteratorException && after;
         const it = await client.send(
@@ -166,7 +170,9 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
     state.lastSequence = buffer[buffer.length - 1]!.dynamodb.SequenceNumber;
     if (options.checkpointFile) {
       checkpoints[id] = state.lastSequence;
-      writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+      // Write-then-rename: a crash mid-write must not leave a checkpoint that cannot be parsed.
+      writeFileSync(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints));
+      renameSync(`${options.checkpointFile}.tmp`, options.checkpointFile);
     }
     return buffer.length;
   }

@@ -172,3 +172,11 @@ describe('AppSync scalars', () => {
     expect(badEmail.errors?.[0]?.message).toMatch(/AWSEmail/);
   });
 });
+
+describe('operations over HTTP', () => {
+  it('answers a subscription sent over HTTP with UnsupportedOperation instead of running it', async () => {
+    const out = await gql('subscription { onNote(id: "a") { id } }');
+    expect(out.data).toBeNull();
+    expect(out.errors?.[0]).toMatchObject({ errorType: 'UnsupportedOperation', message: expect.stringContaining('/graphql/realtime') });
+  });
+});

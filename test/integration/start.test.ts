@@ -20,7 +20,10 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   const deadline = Date.now() + 90_000;
   while (!output.includes('Press Ctrl-C to stop.')) {
     if (child.exitCode !== null) throw new Error(`start exited early (${child.exitCode}): ${output}`);
-    if (Date.now() > deadline) throw new Error(`start did not come up: ${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`start did not come up: ${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return { child, output: () => output };
@@ -42,20 +45,29 @@ it('seeds the demo once, serves API and dashboard, keeps data across restarts an
   const runningIds = async () =>
     (await gql<{ experiments: { items: { id: string }[] } }>('query { experiments(status: RUNNING) { items { id } } }', {}, experimenter)).data!.experiments.items.map((i) => i.id);
 
-  const first = await start(env);
-  const demoId = /Demo experiment: (\S+)/.exec(first.output())![1]!;
-  expect(await runningIds()).toEqual([demoId]);
-  const page = await fetch(`http://127.0.0.1:${port}/`);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toMatch(/<html/i);
-  expect(javaProcessesFor(join(dataDir, 'dynamodb'))).not.toBe('');
-  expect(await interrupt(first.child)).toBe(0);
-  expect(first.output()).toContain('splitloop: stopped.');
-  expect(javaProcessesFor(join(dataDir, 'dynamodb'))).toBe('');
+  const children: ChildProcess[] = [];
+  try {
+    const first = await start(env);
+    children.push(first.child);
+    const demoId = /Demo experiment: (\S+)/.exec(first.output())![1]!;
+    expect(await runningIds()).toEqual([demoId]);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    expect(javaProcessesFor(join(dataDir, 'dynamodb'))).not.toBe('');
+    expect(await interrupt(first.child)).toBe(0);
+    expect(first.output()).toContain('splitloop: stopped.');
+    expect(javaProcessesFor(join(dataDir, 'dynamodb'))).toBe('');
 
-  const second = await start(env);
-  expect(second.output()).toContain(`Demo experiment: ${demoId}`);
-  expect(await runningIds()).toEqual([demoId]);
-  expect(await interrupt(second.child)).toBe(0);
-  expect(javaProcessesFor(join(dataDir, 'dynamodb'))).toBe('');
+    const second = await start(env);
+    children.push(second.child);
+    expect(second.output()).toContain(`Demo experiment: ${demoId}`);
+    expect(await runningIds()).toEqual([demoId]);
+    expect(await interrupt(second.child)).toBe(0);
+    expect(javaProcessesFor(join(dataDir, 'dynamodb'))).toBe('');
+  } finally {
+    // A failed assertion must not leave a server (and its Java) running on the CI machine.
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    spawnSync('pkill', ['-f', `dbPath ${join(dataDir, 'dynamodb')}`]);
+  }
 }, 240_000);
