@@ -48,7 +48,7 @@ export function formatReport(report: SimulationReport): string {
     out.push(
       textTable(
         ['variant', 'exposures', 'invites', 'clicks', 'signups', 'conversions', 'revenue'],
-        report.live.variants.map((v) => [v.key, formatInt(v.exposures), formatInt(v.invites), formatInt(v.clicks), formatInt(v.signups), formatInt(v.conversions), formatMoney(v.revenue)]),
+        report.live.variants.map((v) => [v.key, formatInt(v.exposures), formatInt(v.invites), formatInt(v.clicks), formatInt(v.signups), formatInt(v.conversions), formatMoney(v.revenue, report.experiment.currency)]),
       ),
     );
   }

@@ -179,7 +179,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       tally(countedVariant((await client.request(RecordSignupDocument, { input }, iamAuth)).recordSignup), 'signups');
     }
     for (const [j, c] of plan.conversions.entries()) {
-      const input = { eventId: `${userId}-cnv${j}`, experimentId, refereeId: refereeIds[c.referee]!, value: c.value, currency: 'USD' };
+      const input = { eventId: `${userId}-cnv${j}`, experimentId, refereeId: refereeIds[c.referee]!, value: c.value, currency: experiment.currency };
       const r = (await client.request(RecordConversionDocument, { input }, iamAuth)).recordConversion;
       const variant = countedVariant(r);
       tally(variant, 'conversions');

@@ -36,10 +36,11 @@ export function formatPoints(x: number | null | undefined, digits = 2): string {
 }
 
 /** Dollars with cents: 1234.5 → "$1,234.50", -0.62 → "-$0.62". */
-export function formatMoney(x: number | null | undefined): string {
+/** An amount in the experiment's currency (ISO 4217), e.g. "$1,234.50" or "€12.00". */
+export function formatMoney(x: number | null | undefined, currency = 'USD'): string {
   if (!isNumber(x)) return MISSING;
-  const text = `$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  return x < 0 && text !== '$0.00' ? `-${text}` : text;
+  const text = Math.abs(x).toLocaleString('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return x < 0 && Math.abs(x) >= 0.005 ? `-${text}` : text;
 }
 
 /** "[a, b]" with each end formatted by `format`; MISSING when either end is unknown. */

@@ -34,6 +34,8 @@ export interface Experiment {
   /** Share of users enrolled, in (0, 1]. */
   coverage: number;
   attributionWindowDays: number;
+  /** ISO 4217 code every conversion value of the experiment is in (revenue is summed in it). */
+  currency: string;
   minimumDetectableEffect: number | null;
   /** ISO 8601 (UTC, as `Date.prototype.toISOString` writes it). */
   endDate: string | null;
@@ -67,6 +69,8 @@ export interface CreateExperimentInput {
   coverage?: number | null;
   /** Defaults to 30. */
   attributionWindowDays?: number | null;
+  /** Defaults to USD. */
+  currency?: string | null;
   minimumDetectableEffect?: number | null;
   endDate?: string | null;
 }
@@ -85,6 +89,7 @@ export interface UpdateExperimentInput {
   salt?: string | null;
   coverage?: number | null;
   attributionWindowDays?: number | null;
+  currency?: string | null;
   minimumDetectableEffect?: number | null;
   endDate?: string | null;
 }
@@ -113,6 +118,7 @@ export const LIMITS = {
   minAttributionWindowDays: 1,
   maxAttributionWindowDays: 90,
   defaultAttributionWindowDays: 30,
+  defaultCurrency: 'USD',
   defaultCoverage: 1,
   maxMinimumDetectableEffect: 10,
   /** Weights must add up to 1 within this. */
@@ -405,6 +411,16 @@ function checkAttributionWindow(value: unknown, p: Problems): number | undefined
   return value;
 }
 
+const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+
+function checkCurrency(value: unknown, p: Problems): string | undefined {
+  if (typeof value !== 'string' || !CURRENCY_PATTERN.test(value)) {
+    p.add('currency', `currency must be an ISO 4217 code such as USD or EUR (got ${show(value)}): conversion values are summed in it`);
+    return undefined;
+  }
+  return value;
+}
+
 function checkMinimumDetectableEffect(value: unknown, p: Problems): number | null | undefined {
   if (value === undefined || value === null) return null;
   const max = LIMITS.maxMinimumDetectableEffect;
@@ -471,6 +487,7 @@ type EditableFields = Pick<
   | 'salt'
   | 'coverage'
   | 'attributionWindowDays'
+  | 'currency'
   | 'minimumDetectableEffect'
   | 'endDate'
 >;
@@ -485,6 +502,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
   const salt = checkSalt(raw.salt, p);
   const coverage = checkCoverage(raw.coverage, p);
   const attributionWindowDays = checkAttributionWindow(raw.attributionWindowDays, p);
+  const currency = checkCurrency(raw.currency, p);
   const minimumDetectableEffect = checkMinimumDetectableEffect(raw.minimumDetectableEffect, p);
   const endDate = checkEndDate(raw.endDate, now, endDateChanged, p);
   if (
@@ -496,6 +514,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
     salt === undefined ||
     coverage === undefined ||
     attributionWindowDays === undefined ||
+    currency === undefined ||
     minimumDetectableEffect === undefined ||
     endDate === undefined
   ) {
@@ -509,6 +528,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
     salt,
     coverage,
     attributionWindowDays,
+    currency,
     minimumDetectableEffect,
     endDate,
   };
@@ -535,6 +555,7 @@ export function validateCreate(input: CreateExperimentInput, options: CreateOpti
     attributionWindowDays: absent(input.attributionWindowDays)
       ? LIMITS.defaultAttributionWindowDays
       : input.attributionWindowDays,
+    currency: absent(input.currency) ? LIMITS.defaultCurrency : input.currency,
     minimumDetectableEffect: input.minimumDetectableEffect,
     endDate: input.endDate,
   };
@@ -577,6 +598,12 @@ function frozenProblems(current: Experiment, input: UpdateExperimentInput): Fiel
     problems.push({
       field: 'attributionWindowDays',
       message: `attributionWindowDays ${since}: it is ${current.attributionWindowDays} days and conversions already counted used it; leave it out`,
+    });
+  }
+  if (!absent(input.currency) && input.currency !== current.currency) {
+    problems.push({
+      field: 'currency',
+      message: `currency ${since}: it is ${current.currency} and the revenue already counted is in it; leave it out`,
     });
   }
   if (!absent(input.variants)) {
@@ -685,6 +712,7 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
     salt: absent(input.salt) ? current.salt : input.salt,
     coverage: absent(input.coverage) ? current.coverage : input.coverage,
     attributionWindowDays: absent(input.attributionWindowDays) ? current.attributionWindowDays : input.attributionWindowDays,
+    currency: absent(input.currency) ? current.currency : input.currency,
     minimumDetectableEffect:
       input.minimumDetectableEffect === undefined ? current.minimumDetectableEffect : input.minimumDetectableEffect,
     endDate: input.endDate === undefined ? current.endDate : input.endDate,

@@ -18,7 +18,7 @@
 // test/integration/referral-capacity.test.ts measures every figure with ReturnConsumedCapacity
 // against DynamoDB Local. DynamoDB Local itself reports any TransactWriteItems of small items as a
 // flat 4 WCU whatever the item count, so the test prices each transaction item by writing it alone.
-import { NotFoundError, type FieldProblem } from '../domain/errors.ts';
+import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.ts';
 import type { Experiment } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireInput } from '../shared/args.ts';
@@ -234,6 +234,13 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
   const refereeId = input.refereeId as string;
   const value = input.value as number;
   const experiment = await loadExperiment(experimentId);
+  if (input.currency !== experiment.currency) {
+    // Revenue is one sum per variant: values in another currency would be added as if they were equal.
+    throw new ValidationError(
+      [{ field: 'input.currency', message: `input.currency must be the experiment's currency, ${experiment.currency} (got ${String(input.currency)}): convert the value first` }],
+      'Invalid event',
+    );
+  }
   const occurredAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();
   const fields = { refereeId, value, currency: input.currency, occurredAt };
   const base: RecordResult = { eventId, kind: 'CONVERSION', experimentId, variant: null, outcome: 'COUNTED', duplicate: false, reason: null };

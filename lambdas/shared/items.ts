@@ -34,7 +34,7 @@ export interface AssignmentItem {
 }
 
 const EXPERIMENT_FIELDS = [
-  'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays',
+  'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
   'minimumDetectableEffect', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
 ] as const;
 
@@ -45,5 +45,6 @@ export function isExperimentItem(item: Record<string, unknown> | undefined): ite
 export function toExperiment(item: Experiment): Experiment {
   const out: Record<string, unknown> = {};
   for (const f of EXPERIMENT_FIELDS) out[f] = item[f] ?? null;
+  out.currency ??= 'USD'; // experiments stored before the field existed
   return out as unknown as Experiment;
 }

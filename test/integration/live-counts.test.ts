@@ -98,7 +98,7 @@ it("Amplify's generateClient receives splitloop's onCountsChanged unchanged (API
 
     const out = await gql(
       'mutation($input: RecordConversionInput!) { recordConversion(input: $input) { outcome } }',
-      { input: { eventId: 'amplify-conv-1', experimentId: setup.experimentId, refereeId: setup.referees[0], value: 20, currency: 'EUR' } },
+      { input: { eventId: 'amplify-conv-1', experimentId: setup.experimentId, refereeId: setup.referees[0], value: 20, currency: 'USD' } },
       { iam: true },
     );
     expect(out.data).toEqual({ recordConversion: { outcome: 'COUNTED' } });

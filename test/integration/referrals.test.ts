@@ -264,15 +264,15 @@ describe('the referral funnel of one referrer and three referees', () => {
 
   it('accepts but does not count a conversion after the attribution window, or before the signup', async () => {
     const late = new Date(Date.now() + (WINDOW_DAYS + 1) * DAY_MS).toISOString();
-    const r = await send('conversion', { eventId: 'cnv-late', experimentId: exp, refereeId: referees[2], value: 99, currency: 'EUR', occurredAt: late });
+    const r = await send('conversion', { eventId: 'cnv-late', experimentId: exp, refereeId: referees[2], value: 99, currency: 'USD', occurredAt: late });
     expect(r).toMatchObject({ outcome: 'UNATTRIBUTED', duplicate: false, variant: 'B' });
     expect(r.reason).toMatch(new RegExp(`after the ${WINDOW_DAYS}-day attribution window`));
     const early = new Date(Date.now() - DAY_MS).toISOString();
-    const e = await send('conversion', { eventId: 'cnv-early', experimentId: exp, refereeId: referees[2], value: 5, currency: 'EUR', occurredAt: early });
+    const e = await send('conversion', { eventId: 'cnv-early', experimentId: exp, refereeId: referees[2], value: 5, currency: 'USD', occurredAt: early });
     expect(e).toMatchObject({ outcome: 'UNATTRIBUTED', variant: 'B' });
     expect(e.reason).toMatch(/before the referee's signup/);
     expect(await getItem(`EXP#${exp}#REF#${referees[2]}`, 'ATTR')).toMatchObject({ conversions: 0 });
-    expect(await getItem(`EXP#${exp}#E#cnv-late`, 'EVT')).toMatchObject({ value: 99, currency: 'EUR', outcome: 'UNATTRIBUTED', reason: r.reason });
+    expect(await getItem(`EXP#${exp}#E#cnv-late`, 'EVT')).toMatchObject({ value: 99, currency: 'USD', outcome: 'UNATTRIBUTED', reason: r.reason });
   });
 
   it('accepts but does not count a conversion of a referee who never signed up through a referral', async () => {
@@ -391,6 +391,7 @@ describe('bad input: an error with errorType, and nothing written', () => {
     ['a negative value', 'conversion', () => ({ eventId: 'bad-7', experimentId: exp, refereeId: 'attributed-referee', value: -0.01, currency: 'USD' }), 'ValidationError', 'input.value'],
     ['a bad currency', 'conversion', () => ({ eventId: 'bad-8', experimentId: exp, refereeId: 'attributed-referee', value: 3, currency: 'usd' }), 'ValidationError', 'input.currency'],
     ['a 4-letter currency', 'conversion', () => ({ eventId: 'bad-8b', experimentId: exp, refereeId: 'attributed-referee', value: 3, currency: 'USDT' }), 'ValidationError', 'input.currency'],
+    ['a currency other than the experiment\'s', 'conversion', () => ({ eventId: 'bad-8c', experimentId: exp, refereeId: 'attributed-referee', value: 3, currency: 'EUR' }), 'ValidationError', 'input.currency'],
     ['an empty experimentId', 'conversion', () => ({ eventId: 'bad-9', experimentId: '', refereeId: 'attributed-referee', value: 3, currency: 'USD' }), 'ValidationError', 'input.experimentId'],
     ['an experimentId over 256 characters', 'conversion', () => ({ eventId: 'bad-10', experimentId: long, refereeId: 'attributed-referee', value: 3, currency: 'USD' }), 'ValidationError', 'input.experimentId'],
     ['an empty refereeId (conversion)', 'conversion', () => ({ eventId: 'bad-11', experimentId: exp, refereeId: '', value: 3, currency: 'USD' }), 'ValidationError', 'input.refereeId'],

@@ -100,6 +100,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
 
   function build(initial: Experiment): void {
     let experiment = initial;
+    const money = (x: number | null | undefined) => formatMoney(x, experiment.currency);
     const keys = experiment.variants.map((v) => v.key);
     heading.textContent = experiment.name;
     ctx.setTitle(experiment.name, heading);
@@ -152,7 +153,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
     const liveStatus = h('p', { class: 'live-status', role: 'status', 'data-mode': 'connecting' }, 'Connecting to live updates…');
     const liveCells = new Map<string, HTMLTableCellElement>();
     const cell = (variant: string, metric: FunnelMetric) => {
-      const td = h('td', { class: 'num', 'data-variant': variant, 'data-metric': metric }, metric === 'revenue' ? formatMoney(0) : '0');
+      const td = h('td', { class: 'num', 'data-variant': variant, 'data-metric': metric }, metric === 'revenue' ? money(0) : '0');
       liveCells.set(`${variant}|${metric}`, td);
       return td;
     };
@@ -233,6 +234,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
           ),
           row('Coverage', formatPercent(experiment.coverage, 1)),
           row('Attribution window', `${experiment.attributionWindowDays} days`),
+          row('Currency', experiment.currency),
           row('Minimum detectable effect', experiment.minimumDetectableEffect === null ? 'not set' : formatSignedPercent(experiment.minimumDetectableEffect, 1)),
           row('Created', formatDateTime(experiment.createdAt)),
           row('Started', formatDateTime(experiment.startedAt)),
@@ -252,14 +254,14 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
           totals[metric] += v[metric];
           const td = liveCells.get(`${v.key}|${metric}`);
           if (!td) continue;
-          const text = metric === 'revenue' ? formatMoney(v[metric]) : formatInt(v[metric]);
+          const text = metric === 'revenue' ? money(v[metric]) : formatInt(v[metric]);
           if (td.textContent !== text) changed = true;
           setText(td, text, source !== 'initial');
         }
       }
       for (const { metric } of FUNNEL_STEPS) {
         const td = liveCells.get(`all|${metric}`)!;
-        setText(td, metric === 'revenue' ? formatMoney(totals[metric]) : formatInt(totals[metric]), source !== 'initial');
+        setText(td, metric === 'revenue' ? money(totals[metric]) : formatInt(totals[metric]), source !== 'initial');
       }
       liveTable.dataset.lastSource = source;
       liveUpdated.textContent = `Updated ${formatClock(counts.updatedAt)} (${source === 'subscription' ? 'pushed' : source === 'poll' ? 'polled' : 'loaded'})`;
@@ -269,7 +271,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
         lastSummaryAt = Date.now();
         liveSummary.textContent =
           `Totals: ${formatInt(totals.exposures)} exposures, ${formatInt(totals.invites)} invites, ${formatInt(totals.clicks)} clicks, ` +
-          `${formatInt(totals.signups)} signups, ${formatInt(totals.conversions)} conversions, ${formatMoney(totals.revenue)} revenue.`;
+          `${formatInt(totals.signups)} signups, ${formatInt(totals.conversions)} conversions, ${money(totals.revenue)} revenue.`;
       }
       if (changed && source !== 'initial') scheduleResults();
     }
@@ -336,7 +338,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
       computedAt.dataset.computedAt = r.computedAt;
       replaceChildren(srmSlot, r.srm.mismatch ? srmWarning(r, experiment) : null);
       replaceChildren(progressBody, sampleSizeView(r));
-      replaceChildren(resultsBody, resultsTable(r), funnelRatesTable(r), metricsTable(r));
+      replaceChildren(resultsBody, resultsTable(r), funnelRatesTable(r, experiment.currency), metricsTable(r, experiment.currency));
       rateChart.update(r.variants.map((v) => ({ key: v.key, rate: v.rate, ci: v.rateCi })));
     }
 
@@ -438,7 +440,7 @@ function resultsTable(r: Results): HTMLElement {
   );
 }
 
-function funnelRatesTable(r: Results): HTMLElement {
+function funnelRatesTable(r: Results, currency: string): HTMLElement {
   const cols = [
     { label: 'Referrers', f: (x: Results['variants'][number]['funnel']) => formatInt(x.referrers) },
     { label: 'Invite rate', f: (x: Results['variants'][number]['funnel']) => formatPercent(x.inviteRate, 1) },
@@ -446,7 +448,7 @@ function funnelRatesTable(r: Results): HTMLElement {
     { label: 'Click-through', f: (x: Results['variants'][number]['funnel']) => formatPercent(x.clickThrough, 1) },
     { label: 'Signup rate', f: (x: Results['variants'][number]['funnel']) => formatPercent(x.signupRate, 1) },
     { label: 'Conversions per referrer', f: (x: Results['variants'][number]['funnel']) => formatDecimal(x.conversionsPerReferrer) },
-    { label: 'Revenue per referrer', f: (x: Results['variants'][number]['funnel']) => formatMoney(x.revenuePerReferrer) },
+    { label: 'Revenue per referrer', f: (x: Results['variants'][number]['funnel']) => formatMoney(x.revenuePerReferrer, currency) },
     { label: 'Viral coefficient', f: (x: Results['variants'][number]['funnel']) => formatDecimal(x.viralCoefficient, 3) },
   ];
   return scrollBox(
@@ -467,10 +469,10 @@ const METRIC_LABEL: Record<string, string> = {
   revenuePerUser: 'Revenue per user',
 };
 
-function metricsTable(r: Results): HTMLElement | null {
+function metricsTable(r: Results, currency: string): HTMLElement | null {
   if (r.metrics.length === 0) return null;
   const money = (name: string) => name.toLowerCase().includes('revenue');
-  const fmt = (name: string, x: number) => (money(name) ? formatMoney(x) : formatDecimal(x, 3));
+  const fmt = (name: string, x: number) => (money(name) ? formatMoney(x, currency) : formatDecimal(x, 3));
   return scrollBox(
     'Per-user metrics table',
     h(

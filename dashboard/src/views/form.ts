@@ -30,6 +30,7 @@ interface Draft {
   control: string;
   coverage: string;
   attributionWindowDays: string;
+  currency: string;
   minimumDetectableEffect: string;
   endDate: string;
 }
@@ -44,6 +45,7 @@ const NEW_DRAFT = (): Draft => ({
   control: 'control',
   coverage: '1',
   attributionWindowDays: '30',
+  currency: 'USD',
   minimumDetectableEffect: '0.1',
   endDate: '',
 });
@@ -64,6 +66,7 @@ function draftOf(e: ExperimentFieldsFragment): Draft {
     control: e.control,
     coverage: String(e.coverage),
     attributionWindowDays: String(e.attributionWindowDays),
+    currency: e.currency,
     minimumDetectableEffect: e.minimumDetectableEffect === null ? '' : String(e.minimumDetectableEffect),
     endDate: toLocalInput(e.endDate),
   };
@@ -246,6 +249,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         { class: 'field-row' },
         field('coverage', 'Coverage', input(draft.coverage, { inputmode: 'decimal' }, (x) => (draft.coverage = x)), 'Share of users enrolled, more than 0 and at most 1'),
         field('attributionWindowDays', 'Attribution window (days)', input(draft.attributionWindowDays, { inputmode: 'numeric', disabled: started }, (x) => (draft.attributionWindowDays = x)), 'Conversions this long after the signup count'),
+        field('currency', 'Currency', input(draft.currency, { disabled: started }, (x) => (draft.currency = x)), 'ISO 4217 code of conversion values, e.g. USD'),
         field('minimumDetectableEffect', 'Minimum detectable effect', input(draft.minimumDetectableEffect, { inputmode: 'decimal' }, (x) => (draft.minimumDetectableEffect = x)), 'Relative lift to size the test for, e.g. 0.1 = 10%'),
       ),
       field('endDate', 'End date (optional)', input(draft.endDate, { type: 'datetime-local' }, (x) => (draft.endDate = x)), 'Your local time'),
@@ -324,6 +328,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         const create: CreateExperimentInput = { name: draft.name, description, variants, control: draft.control };
         if (coverage !== null && coverage !== undefined) create.coverage = coverage;
         if (windowDays !== null && windowDays !== undefined) create.attributionWindowDays = windowDays;
+        if (draft.currency.trim() !== '') create.currency = draft.currency.trim();
         if (mde !== null && mde !== undefined) create.minimumDetectableEffect = mde;
         if (endDate) create.endDate = endDate;
         return { create, problems: [] };
@@ -341,6 +346,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
       if (!started) {
         update.control = draft.control;
         if (windowDays !== null && windowDays !== undefined) update.attributionWindowDays = windowDays;
+        if (draft.currency.trim() !== '') update.currency = draft.currency.trim();
       }
       return { update, problems: [] };
     }

@@ -45,6 +45,7 @@ describe('validateCreate: a valid input', () => {
       salt: 'generated-salt',
       coverage: 1,
       attributionWindowDays: 30,
+      currency: 'USD',
       minimumDetectableEffect: null,
       endDate: null,
       startedAt: null,
@@ -334,5 +335,15 @@ describe('validateCreate: reports every problem together', () => {
 
   it('rejects a missing input', () => {
     expect(() => validateCreate(null as unknown as CreateExperimentInput, createOptions)).toThrow(ValidationError);
+  });
+});
+
+describe('validateCreate: currency', () => {
+  it('defaults to USD, accepts an ISO 4217 code, and rejects anything else naming the field', () => {
+    expect(validateCreate(validInput(), createOptions).currency).toBe('USD');
+    expect(validateCreate(validInput({ currency: 'EUR' }), createOptions).currency).toBe('EUR');
+    for (const bad of ['usd', 'EURO', '', 'U$D']) {
+      expect(() => validateCreate(validInput({ currency: bad }), createOptions)).toThrow(/currency must be an ISO 4217 code/);
+    }
   });
 });

@@ -186,6 +186,7 @@ describe('validateUpdate once started (RUNNING or PAUSED)', () => {
     ['control', { control: 'B' }, 'control', /^control cannot change after the experiment started \(it is RUNNING\): it is "A", every result is measured against it; stop this experiment and create a new one to use another control$/],
     ['salt', { salt: 'other' }, 'salt', /^salt cannot change after the experiment started \(it is RUNNING\): a new salt would move users to other variants; leave it out$/],
     ['attributionWindowDays', { attributionWindowDays: 7 }, 'attributionWindowDays', /^attributionWindowDays cannot change after the experiment started \(it is RUNNING\): it is 30 days/],
+    ['currency', { currency: 'EUR' }, 'currency', /^currency cannot change after the experiment started \(it is RUNNING\): it is USD/],
   ] as const)('freezes %s', (_name, changes, field, message) => {
     const e = thrown(() => update(running(), changes));
     expect(e).toBeInstanceOf(FrozenFieldError);

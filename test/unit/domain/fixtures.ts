@@ -36,6 +36,7 @@ export function experiment(overrides: Partial<Experiment> = {}): Experiment {
     salt: 'salt-1',
     coverage: 1,
     attributionWindowDays: 30,
+    currency: 'USD',
     minimumDetectableEffect: null,
     endDate: null,
     startedAt: null,
