@@ -1,20 +1,7 @@
-// Plugs the APPSYNC_JS evaluator into the resolver runner.
+// Plugs the APPSYNC_JS evaluator into the resolver runner, with the host's time limit.
 import { evaluate } from './js/evaluator.ts';
 import type { JsEngine } from './run-resolver.ts';
 
 export function createJsEngine(options: { timeoutMs?: number } = {}): JsEngine {
-  return (code, fn, ctx) => {
-    const run = evaluate(code, fn, ctx, { timeoutMs: options.timeoutMs });
-    const o = run.outcome;
-    return {
-      outcome:
-        o.kind === 'error'
-          ? { kind: 'error', error: { message: o.error.message, errorType: o.error.errorType, data: o.error.data, errorInfo: o.error.errorInfo } }
-          : o,
-      stash: run.stash,
-      appendedErrors: run.appendedErrors,
-      logs: run.logs,
-      extensions: run.extensions,
-    };
-  };
+  return (code, fn, ctx) => evaluate(code, fn, ctx, { timeoutMs: options.timeoutMs });
 }

@@ -3,6 +3,7 @@
 // runtime.earlyReturn, util.error (abort) and util.appendError (continue) semantics.
 import type { FunctionDefinition, ResolverDefinition } from '../../resolvers/manifest-types.ts';
 import { FieldError, type ResolverErrorDetail } from './errors.ts';
+import type { EvaluationOutcome, HandlerOutcome } from './js/evaluator.ts';
 
 export interface ResolverContext {
   arguments: Record<string, unknown>;
@@ -24,22 +25,8 @@ export interface ResolverContext {
   authType: string;
 }
 
-export type HandlerOutcome =
-  | { kind: 'value'; value: unknown }
-  | { kind: 'earlyReturn'; value: unknown; skipTo?: 'END' | 'NEXT' | null }
-  | { kind: 'error'; error: ResolverErrorDetail };
-
-export interface HandlerRun {
-  outcome: HandlerOutcome;
-  stash: Record<string, unknown>;
-  appendedErrors: ResolverErrorDetail[];
-  logs: string[];
-  /** What the handler asked of `extensions` (subscription filters, invalidations). */
-  extensions: Record<string, unknown>;
-}
-
 /** Evaluates one handler (`request` or `response`) of bundled APPSYNC_JS code. */
-export type JsEngine = (code: string, fn: 'request' | 'response', ctx: ResolverContext) => HandlerRun;
+export type JsEngine = (code: string, fn: 'request' | 'response', ctx: ResolverContext) => EvaluationOutcome;
 
 export type DataSourceOutcome = { ok: true; result: unknown } | { ok: false; error: { type: string; message: string }; result?: unknown };
 export type DataSourceInvoker = (request: unknown, ctx: ResolverContext) => Promise<DataSourceOutcome>;
