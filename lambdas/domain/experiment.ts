@@ -8,6 +8,7 @@ import {
   ValidationError,
   type FieldProblem,
 } from './errors.ts';
+import { isRecord } from '../../model/guards.ts';
 import { allowedActions, nextStatus, type ExperimentAction } from '../../model/lifecycle.ts';
 
 export const EXPERIMENT_STATUSES = ['DRAFT', 'RUNNING', 'PAUSED', 'STOPPED'] as const;
@@ -246,10 +247,6 @@ function normalizeConfig(value: unknown, field: string, p: Problems): string | n
     return undefined;
   }
   return text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkKey(value: unknown, field: string, p: Problems): string | undefined {
