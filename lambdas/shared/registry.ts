@@ -36,7 +36,9 @@ export class UnknownFieldError extends Error {
  * Unit tests pass one with in-memory stores.
  */
 export function createRegistry(handlers: Record<string, FieldHandler>, context: () => HandlerContext = contextFromEnvironment) {
-  return async function handler(event: AppSyncResolverEvent): Promise<Envelope> {
+  // `fields` lets a test hold the registry against the manifest's Lambda-backed fields.
+  return Object.assign(registryHandler, { fields: Object.keys(handlers) });
+  async function registryHandler(event: AppSyncResolverEvent): Promise<Envelope> {
     const field = `${event.info.parentTypeName}.${event.info.fieldName}`;
     try {
       const fieldHandler = handlers[field];
@@ -49,5 +51,5 @@ export function createRegistry(handlers: Record<string, FieldHandler>, context: 
       console.error(`${field} failed`, error);
       return { error: { errorType: 'InternalError', message: `${field} failed unexpectedly; the error was logged`, errorInfo: null } };
     }
-  };
+  }
 }
