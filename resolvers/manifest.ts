@@ -16,6 +16,11 @@ const lambdaField = (typeName: string, fieldName: string, dataSource: string): R
 });
 
 export const manifest: Manifest = {
+  auth: {
+    defaultMode: 'API_KEY',
+    additionalModes: ['AWS_IAM', 'AMAZON_COGNITO_USER_POOLS'],
+    userPoolGroups: [{ name: 'experimenters', description: 'May create, run and read experiments' }],
+  },
   tables: [
     {
       id: 'main',
