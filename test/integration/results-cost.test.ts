@@ -59,7 +59,8 @@ async function readsDuringResults({ gql }: AppFixtures, experimentId: string): P
   }
 }
 
-it('costs the same DynamoDB reads for 100 and 10,000 recorded events', async (fixtures) => {
+it('costs the same DynamoDB reads for 100 and 10,000 recorded events', async ({ app, gql, auth, apiKey }) => {
+  const fixtures = { app, gql, auth, apiKey };
   const small = await readsDuringResults(fixtures, await experimentWithInvites(fixtures, 100));
   const large = await readsDuringResults(fixtures, await experimentWithInvites(fixtures, 10_000));
   expect(small.invites).toBe(100);
