@@ -24,7 +24,7 @@ type Started = Awaited<ReturnType<typeof startTestApp>>;
 
 export const appTest = test.extend<{ started: Started } & AppFixtures>({
   started: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+    // vitest reads a fixture's dependencies from this (empty) pattern
     async ({}, use) => {
       const started = await startTestApp();
       try {
