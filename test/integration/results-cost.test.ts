@@ -1,11 +1,23 @@
 // results(experimentId) reads one totals item per variant: its DynamoDB reads do not grow with
 // the number of recorded events.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { App } from '../../cli/app.ts';
+import { startTestApp } from '../support/app.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
-import { experimenter } from '../support/client.ts';
-import { appTest as it, type AppFixtures } from '../support/fixture.ts';
+import { createClient, experimenter } from '../support/client.ts';
 
-async function experimentWithInvites({ app, gql }: AppFixtures, invites: number): Promise<string> {
+let app: App;
+let gql: ReturnType<typeof createClient>;
+
+beforeAll(async () => {
+  ({ app, gql } = await startTestApp());
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function experimentWithInvites(invites: number): Promise<string> {
   const created = await gql<{ createExperiment: { id: string } }>(
     'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }',
     { input: { name: `cost ${invites}`, control: 'A', variants: [{ key: 'A', name: 'A', weight: 0.5 }, { key: 'B', name: 'B', weight: 0.5 }] } },
@@ -35,7 +47,7 @@ async function experimentWithInvites({ app, gql }: AppFixtures, invites: number)
   return id;
 }
 
-async function readsDuringResults({ gql }: AppFixtures, experimentId: string): Promise<{ commands: string[]; invites: number }> {
+async function readsDuringResults(experimentId: string): Promise<{ commands: string[]; invites: number }> {
   const commands: string[] = [];
   const client = getDynamoDb();
   const name = `count-${experimentId}`;
@@ -59,10 +71,9 @@ async function readsDuringResults({ gql }: AppFixtures, experimentId: string): P
   }
 }
 
-it('costs the same DynamoDB reads for 100 and 10,000 recorded events', async ({ app, gql, auth, apiKey }) => {
-  const fixtures = { app, gql, auth, apiKey };
-  const small = await readsDuringResults(fixtures, await experimentWithInvites(fixtures, 100));
-  const large = await readsDuringResults(fixtures, await experimentWithInvites(fixtures, 10_000));
+it('costs the same DynamoDB reads for 100 and 10,000 recorded events', async () => {
+  const small = await readsDuringResults(await experimentWithInvites(100));
+  const large = await readsDuringResults(await experimentWithInvites(10_000));
   expect(small.invites).toBe(100);
   expect(large.invites).toBe(10_000);
   expect(small.commands).toEqual(['QueryCommand']);
