@@ -6,6 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
+import { observeStream } from '../shared/observability.ts';
 import { keys } from '../shared/items.ts';
 import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
 import { transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
@@ -116,7 +117,7 @@ async function publish(experimentIds: string[]): Promise<void> {
   }
 }
 
-export async function handler(event: StreamEvent): Promise<{ experiments: number; variants: number }> {
+async function aggregate(event: StreamEvent): Promise<{ experiments: number; variants: number }> {
   if (!event.Records.length) return { experiments: 0, variants: 0 };
   const deltas = foldBatch(event.Records);
   if (!deltas.size) return { experiments: 0, variants: 0 };
@@ -125,3 +126,5 @@ export async function handler(event: StreamEvent): Promise<{ experiments: number
   await publish(experiments);
   return { experiments: experiments.length, variants: deltas.size };
 }
+
+export const handler = observeStream('aggregate', aggregate);

@@ -3,6 +3,7 @@
 // errors that carry an `errorType` reach the client with it; anything else is logged and reported
 // as an internal error without leaking details.
 import type { AppSyncResolverEvent } from './appsync-event.ts';
+import { log, metric, observe } from './observability.ts';
 
 export type FieldHandler = (event: AppSyncResolverEvent) => Promise<unknown>;
 
@@ -29,19 +30,38 @@ export class UnknownFieldError extends Error {
   }
 }
 
-export function createRegistry(handlers: Record<string, FieldHandler>) {
-  return async function handler(event: AppSyncResolverEvent): Promise<Envelope> {
+export interface RegistryOptions {
+  /** Sees each field's successful result, e.g. to count business metrics (must not throw). */
+  onResult?: (field: string, result: unknown) => void;
+}
+
+export function createRegistry(handlers: Record<string, FieldHandler>, options: RegistryOptions = {}) {
+  const serve = async (event: AppSyncResolverEvent): Promise<Envelope> => {
     const field = `${event.info.parentTypeName}.${event.info.fieldName}`;
+    const started = performance.now();
     try {
       const fieldHandler = handlers[field];
       if (!fieldHandler) throw new UnknownFieldError(field);
-      return { data: await fieldHandler(event) };
+      const data = await fieldHandler(event);
+      log().info('resolved', { outcome: 'data', durationMs: Math.round(performance.now() - started) });
+      try {
+        options.onResult?.(field, data);
+      } catch (error) {
+        log().warn('result metrics failed', { error: error as Error });
+      }
+      return { data };
     } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
       if (isClientError(error)) {
+        log().info('resolved', { outcome: 'error', errorType: error.errorType, durationMs });
+        metric('ClientErrors', 1, 'Count', { errorType: error.errorType });
         return { error: { errorType: error.errorType, message: error.message, errorInfo: error.errorInfo ?? null } };
       }
-      console.error(`${field} failed`, error);
+      log().error(`${field} failed`, { error: error as Error, durationMs });
+      metric('InternalErrors');
       return { error: { errorType: 'InternalError', message: `${field} failed unexpectedly; the error was logged`, errorInfo: null } };
     }
   };
+  // Each invocation's log lines carry the field it serves (and the Lambda request id).
+  return observe('resolver', serve, { keys: (event) => ({ field: `${event.info.parentTypeName}.${event.info.fieldName}` }) });
 }
