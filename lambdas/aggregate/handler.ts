@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
-import { observeStream } from '../shared/observability.ts';
+import { log, observeStream } from '../shared/observability.ts';
 import { keys } from '../shared/items.ts';
 import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
 import { transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
@@ -109,10 +109,10 @@ async function publish(experimentIds: string[]): Promise<void> {
       const counts = await readLiveCounts(experimentId);
       if (!counts) continue;
       const response = await callGraphql(PUBLISH, { input: counts });
-      if (response.errors?.length) console.error(`publishCounts for ${experimentId} failed`, response.errors);
+      if (response.errors?.length) log().error(`publishCounts for ${experimentId} failed`, { errors: response.errors });
     } catch (error) {
       // The totals are committed; a missed push is repaired by the next batch or by liveCounts.
-      console.error(`publishCounts for ${experimentId} failed`, error);
+      log().error(`publishCounts for ${experimentId} failed`, { error: error as Error });
     }
   }
 }

@@ -15,14 +15,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { METRICS_NAMESPACE, SERVICE } from './observability-names.ts';
 
 const inLambda = Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
 // Read by Powertools when the instances below are built, so it has to be set before them.
 if (!inLambda && process.env.POWERTOOLS_DEV === undefined) process.env.POWERTOOLS_DEV = 'true';
 
-export const SERVICE = 'splitloop';
-/** The CloudWatch namespace of the business metrics; infra/monitoring.ts reads the same constant. */
-export const METRICS_NAMESPACE = 'Splitloop';
+export { METRICS_NAMESPACE, SERVICE };
 
 const defaultLevel = process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || (inLambda ? 'INFO' : 'WARN');
 
@@ -106,15 +105,14 @@ export function observe<E, R>(name: string, fn: (event: E, context?: LambdaConte
   };
 }
 
-interface StreamRecordLike {
-  dynamodb?: { ApproximateCreationDateTime?: number };
-}
+/** The part of a DynamoDB stream record read here (ApproximateCreationDateTime: epoch seconds). */
+type StreamRecordLike = { dynamodb?: { ApproximateCreationDateTime?: unknown } } | undefined;
 
 /** For DynamoDB stream consumers: batch size and the age of the oldest record when the batch arrived. */
-export function observeStream<E extends { Records: StreamRecordLike[] }, R>(name: string, fn: (event: E, context?: LambdaContext) => Promise<R>) {
+export function observeStream<E extends { Records: readonly object[] }, R>(name: string, fn: (event: E, context?: LambdaContext) => Promise<R>) {
   return observe(name, async (event: E, context?: LambdaContext) => {
     metric('StreamBatchSize', event.Records.length);
-    const created = event.Records.map((r) => r.dynamodb?.ApproximateCreationDateTime).filter((t): t is number => typeof t === 'number');
+    const created = event.Records.map((r) => (r as StreamRecordLike)?.dynamodb?.ApproximateCreationDateTime).filter((t): t is number => typeof t === 'number');
     if (created.length) metric('StreamLag', Math.max(0, Date.now() - Math.min(...created) * 1000), MetricUnit.Milliseconds);
     log().info('stream batch', { records: event.Records.length });
     return fn(event, context);

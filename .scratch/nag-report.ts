@@ -1,0 +1,10 @@
+import { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildApp } from '../infra/build-app.ts';
+const t0 = Date.now();
+const app = new App({ context: JSON.parse(process.env.CTX ?? '{}') });
+const { stack, edge } = buildApp(app, { account: '123456789012', region: process.env.REGION ?? 'eu-west-1' });
+const report = new AwsSolutionsChecks(app).validateScope(app);
+console.log('ms', Date.now() - t0, 'success', report.success, 'violations', report.violations.length);
+for (const v of report.violations) console.log(v.ruleName, '|', v.violatingResources.map((r) => r.constructPath).join(' ; '));
+void stack; void edge;
