@@ -1,5 +1,5 @@
 // cdk-nag (AwsSolutions pack) findings this stack accepts, each with its one-line reason. Anything
-// not acknowledged here fails `cdk synth` and test/infra/nag.test.ts. Finding ids are exact (cdk-nag
+// not acknowledged here fails `cdk synth` and test/infra/operations.test.ts. Finding ids are exact (cdk-nag
 // v3 has no prefix match), so ids that embed a logical id are computed from the construct.
 import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
@@ -45,7 +45,7 @@ export function suppressNagFindings(stack: Stack): void {
 
   const userPool = child('UserPool');
   if (userPool) {
-    ack(userPool, 'AwsSolutions-COG2', 'MFA is optional for experimenters: the dashboard signs in with USER_PASSWORD_AUTH, which has no MFA step yet.');
+    ack(userPool, 'AwsSolutions-COG2', 'MFA is not required: the dashboard signs in with USER_PASSWORD_AUTH and has no MFA step yet.');
     ack(userPool, 'AwsSolutions-COG8', 'The Plus feature plan (threat protection) is a paid upgrade for a handful of internal users; enable it per account if required.');
   }
 
