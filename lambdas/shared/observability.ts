@@ -40,7 +40,10 @@ export interface LambdaContext {
 }
 
 interface Invocation {
-  logger: Logger;
+  keys: Record<string, unknown>;
+  context?: LambdaContext;
+  /** Made on first use: most local invocations log nothing at their level. */
+  logger?: Logger;
 }
 
 // The local runtime serves concurrent requests from one process, so the logger carrying one
@@ -49,7 +52,18 @@ const current = new AsyncLocalStorage<Invocation>();
 
 /** The logger of the running invocation (with its request id and field), or the root logger. */
 export function log(): Logger {
-  return current.getStore()?.logger ?? rootLogger;
+  const invocation = current.getStore();
+  if (!invocation) return rootLogger;
+  if (!invocation.logger) {
+    invocation.logger = rootLogger.createChild({ persistentKeys: invocation.keys });
+    if (invocation.context?.awsRequestId) invocation.logger.addContext(invocation.context as never);
+  }
+  return invocation.logger;
+}
+
+/** False when INFO lines would be dropped anyway (the local default), to skip building them. */
+export function infoEnabled(): boolean {
+  return ['DEBUG', 'INFO', 'TRACE'].includes(rootLogger.getLevelName());
 }
 
 // Dimension values must stay few (each value is its own CloudWatch metric, billed monthly).
@@ -80,8 +94,6 @@ export interface ObserveOptions<E> {
 /** Wraps a Lambda handler: request-scoped logger, cold-start metric, a trace subsegment, EMF flush. */
 export function observe<E, R>(name: string, fn: (event: E, context?: LambdaContext) => Promise<R>, options: ObserveOptions<E> = {}) {
   return async function observed(event: E, context?: LambdaContext): Promise<R> {
-    const logger = rootLogger.createChild({ persistentKeys: options.keys?.(event) ?? {} });
-    if (context?.awsRequestId) logger.addContext(context as never);
     metrics.captureColdStartMetric(context?.functionName);
     const started = performance.now();
     const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
@@ -92,7 +104,7 @@ export function observe<E, R>(name: string, fn: (event: E, context?: LambdaConte
       tracer.addServiceNameAnnotation();
     }
     try {
-      return await current.run({ logger }, () => fn(event, context));
+      return await current.run({ keys: options.keys?.(event) ?? {}, context }, () => fn(event, context));
     } catch (error) {
       if (segment) tracer.addErrorAsMetadata(error as Error);
       throw error;

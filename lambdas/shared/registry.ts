@@ -3,7 +3,7 @@
 // errors that carry an `errorType` reach the client with it; anything else is logged and reported
 // as an internal error without leaking details.
 import type { AppSyncResolverEvent } from './appsync-event.ts';
-import { log, metric, observe } from './observability.ts';
+import { infoEnabled, log, metric, observe } from './observability.ts';
 
 export type FieldHandler = (event: AppSyncResolverEvent) => Promise<unknown>;
 
@@ -43,7 +43,7 @@ export function createRegistry(handlers: Record<string, FieldHandler>, options: 
       const fieldHandler = handlers[field];
       if (!fieldHandler) throw new UnknownFieldError(field);
       const data = await fieldHandler(event);
-      log().info('resolved', { outcome: 'data', durationMs: Math.round(performance.now() - started) });
+      if (infoEnabled()) log().info('resolved', { outcome: 'data', durationMs: Math.round(performance.now() - started) });
       try {
         options.onResult?.(field, data);
       } catch (error) {
@@ -53,7 +53,7 @@ export function createRegistry(handlers: Record<string, FieldHandler>, options: 
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       if (isClientError(error)) {
-        log().info('resolved', { outcome: 'error', errorType: error.errorType, durationMs });
+        if (infoEnabled()) log().info('resolved', { outcome: 'error', errorType: error.errorType, durationMs });
         metric('ClientErrors', 1, 'Count', { errorType: error.errorType });
         return { error: { errorType: error.errorType, message: error.message, errorInfo: error.errorInfo ?? null } };
       }
