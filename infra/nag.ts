@@ -3,6 +3,7 @@
 // v3 has no prefix match), so ids that embed a logical id are computed from the construct.
 import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -38,9 +39,10 @@ export function suppressNagFindings(stack: Stack): void {
     Annotations.of(api).acknowledgeWarning('@aws-cdk/aws-appsync:fullRequestResolverMetrics', 'Per-field graphs want every resolver measured.');
     Annotations.of(api).acknowledgeWarning('@aws-cdk/aws-appsync:fullRequestDataSourceMetrics', 'Every data source is measured on purpose.');
     ack(api, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSAppSyncPushToCloudWatchLogs]', 'AppSync\'s managed logging policy only allows writing its own CloudWatch logs.');
-    for (const fn of find(stack, 'Fn-')) {
-      ack(api, `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`, 'AppSync Lambda data sources may invoke the function\'s versions and aliases (<arn>:*), nothing else.');
-    }
+  }
+  // Callers of a function (AppSync data sources, schedules) may invoke its versions and aliases.
+  for (const fn of find(stack, 'Fn-')) {
+    ack(stack, `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`, 'Invoking a function includes its versions and aliases (<arn>:*); the grant names this one function.');
   }
 
   const userPool = child('UserPool');
@@ -49,8 +51,9 @@ export function suppressNagFindings(stack: Stack): void {
     ack(userPool, 'AwsSolutions-COG8', 'The Plus feature plan (threat protection) is a paid upgrade for a handful of internal users; enable it per account if required.');
   }
 
-  for (const queue of find(stack, 'StreamFailures-')) {
-    ack(queue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the stream mapping; it has an alarm on any message.');
+  // Failure queues (stream mapping, schedules) are dead-letter queues themselves.
+  for (const queue of stack.node.findAll().filter((c) => c instanceof Queue && /Failures/.test(c.node.id))) {
+    ack(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue (failed stream batches or scheduled runs); any message alarms.');
   }
 
   const dashboard = child('Dashboard');
