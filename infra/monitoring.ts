@@ -158,7 +158,7 @@ export class Monitoring extends Construct {
     const { manifest, api, functions, tables } = props;
     const dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-operations`, defaultInterval: Duration.hours(3) });
     const graph = (title: string, left: cw.IMetric[], extra: Partial<cw.GraphWidgetProps> = {}) => new cw.GraphWidget({ title, left, width: 12, height: 6, ...extra });
-    const search = (expression: string, label: string) => new cw.MathExpression({ expression, label, usingMetrics: {}, period: FIVE_MINUTES });
+    const search = (expression: string, label: string) => new cw.SearchExpression({ expression, label, period: FIVE_MINUTES });
     const lambdas = manifest.lambdas.flatMap((d) => (functions.get(d.id) ? [[d, functions.get(d.id)!] as const] : []));
     const appsyncMetric = (metricName: string, statistic: string) =>
       new cw.Metric({ namespace: 'AWS/AppSync', metricName, dimensionsMap: { GraphQLAPIId: api.apiId }, statistic, period: FIVE_MINUTES });
@@ -172,9 +172,9 @@ export class Monitoring extends Construct {
     );
     // Per field: AppSync's resolver-level metrics (enhanced metrics) and the Lambda fields' own counts.
     dashboard.addWidgets(
-      graph('Requests per field', [search(`SEARCH('Namespace="AWS/AppSync" MetricName="Requests" ${api.apiId}', 'Sum', 300)`, 'requests')]),
+      graph('Requests per field', [search(`SEARCH('{AWS/AppSync} MetricName="Requests" ${api.apiId}', 'Sum', 300)`, 'requests')]),
       graph('Errors per field', [
-        search(`SEARCH('Namespace="AWS/AppSync" MetricName="GraphQLError" ${api.apiId}', 'Sum', 300)`, 'GraphQL errors'),
+        search(`SEARCH('{AWS/AppSync} MetricName="GraphQLError" ${api.apiId}', 'Sum', 300)`, 'GraphQL errors'),
         search(`SEARCH('{${METRICS_NAMESPACE},errorType,service} MetricName="ClientErrors"', 'Sum', 300)`, 'client errors'),
         business('InternalErrors'),
       ]),
@@ -206,7 +206,7 @@ export class Monitoring extends Construct {
     dashboard.addWidgets(
       graph('Failure queues (messages)', queues.map((q) => q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES, label: q.node.path.split('/').slice(1).join('/') }))),
       graph('Cold starts and analysis runs', [
-        new cw.MathExpression({ expression: `SEARCH('{${METRICS_NAMESPACE},function_name,service} MetricName="ColdStart"', 'Sum', 300)`, label: 'cold starts', usingMetrics: {}, period: FIVE_MINUTES }),
+        search(`SEARCH('{${METRICS_NAMESPACE},function_name,service} MetricName="ColdStart"', 'Sum', 300)`, 'cold starts'),
       ], { right: [business('AnalysisRunDuration', 'Maximum')] }),
     );
     return dashboard;
