@@ -2,7 +2,7 @@
 // the account's table limits. `-c capacity=provisioned` switches to provisioned capacity with
 // target-tracking auto scaling of the table and its indexes (bounds and target from context), and
 // alarms when consumption reaches the provisioned capacity faster than auto scaling follows.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Billing, Capacity, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -39,6 +39,7 @@ export function capacityAlarms(scope: Construct, table: TableV2, def: TableDefin
     (['Read', 'Write'] as const).map(
       (kind) =>
         new Alarm(scope, `Capacity-${def.id}-${indexName ?? 'table'}-${kind}`, {
+          alarmName: `${Stack.of(scope).stackName}-Capacity-${def.id}-${indexName ?? 'table'}-${kind}`,
           alarmDescription: `${def.id} ${indexName ?? 'table'}: consumed ${kind.toLowerCase()} capacity at 90% of provisioned for 15 minutes (auto scaling at its max, or not keeping up)`,
           metric: utilisation(table, kind, indexName),
           threshold: 90,

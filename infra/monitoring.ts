@@ -53,6 +53,8 @@ export class Monitoring extends Construct {
 
     const alarm = (alarmId: string, description: string, metric: cw.IMetric, threshold: number, options: Partial<cw.AlarmProps> = {}) => {
       const a = new cw.Alarm(this, alarmId, {
+        // named as in docs/operations.md, so that the e-mail says which one fired
+        alarmName: `${stack.stackName}-${alarmId}`,
         alarmDescription: description,
         metric,
         threshold,

@@ -5,6 +5,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { readSettings } from '../../infra/settings.ts';
@@ -123,6 +125,24 @@ describe('alarms', () => {
     const rule = JSON.stringify(composite!.Properties.AlarmRule);
     for (const [id] of resources(t, 'AWS::CloudWatch::Alarm')) expect(rule).toContain(id);
     expect(composite!.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('names every alarm after its row in docs/operations.md', () => {
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+    for (const t of [standard.template, tuned.template]) {
+      for (const [, a] of resources(t, 'AWS::CloudWatch::Alarm')) {
+        const name = String(a.Properties.AlarmName);
+        expect(name.startsWith('Splitloop-'), name).toBe(true);
+        const short = name.slice('Splitloop-'.length);
+        const documented = [
+          short,
+          short.replace(/^Lambda-[^-]+-(Errors|Throttles|Duration)$/, 'Lambda-<id>-$1'),
+          short.replace(/^Capacity-main-.+-(Read|Write)$/, 'Capacity-main-<table or index>-<Read/Write>'),
+          short.replace(/^Queue-Schedules-Failures-.+$/, 'Queue-Schedules-Failures-<id>'),
+        ];
+        expect(documented.some((d) => docs.includes(`| \`${d}\``)), `${short} is documented`).toBe(true);
+      }
+    }
   });
 
   it('in provisioned mode alarms on consumed vs provisioned capacity for the table and each index', () => {
