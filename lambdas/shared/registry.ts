@@ -2,10 +2,12 @@
 // result travels in an envelope, `{ data }` or `{ error }`, which resolvers/invokeLambda.ts unwraps:
 // errors that carry an `errorType` reach the client with it; anything else is logged and reported
 // as an internal error without leaking details.
+import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import type { AppSyncResolverEvent } from './appsync-event.ts';
 import { infoEnabled, log, metric, observe } from './observability.ts';
 
-export type FieldHandler = (event: AppSyncResolverEvent) => Promise<unknown>;
+/** A field's handler: the event, and the context (stores) it works through. */
+export type FieldHandler = (event: AppSyncResolverEvent, context: HandlerContext) => Promise<unknown>;
 
 export interface ErrorEnvelope {
   error: { errorType: string; message: string; errorInfo: Record<string, unknown> | null };
@@ -31,18 +33,23 @@ export class UnknownFieldError extends Error {
 }
 
 export interface RegistryOptions {
+  /** Builds each invocation's context; by default from the environment (the Lambda's table). Unit tests pass in-memory stores. */
+  context?: () => HandlerContext;
   /** Sees each field's successful result, e.g. to count business metrics (must not throw). */
   onResult?: (field: string, result: unknown) => void;
 }
 
-export function createRegistry(handlers: Record<string, FieldHandler>, options: RegistryOptions = {}) {
+/** The second argument is the options, or just the context factory. */
+export function createRegistry(handlers: Record<string, FieldHandler>, contextOrOptions: (() => HandlerContext) | RegistryOptions = {}) {
+  const options: RegistryOptions = typeof contextOrOptions === 'function' ? { context: contextOrOptions } : contextOrOptions;
+  const context = options.context ?? contextFromEnvironment;
   const serve = async (event: AppSyncResolverEvent): Promise<Envelope> => {
     const field = `${event.info.parentTypeName}.${event.info.fieldName}`;
     const started = performance.now();
     try {
       const fieldHandler = handlers[field];
       if (!fieldHandler) throw new UnknownFieldError(field);
-      const data = await fieldHandler(event);
+      const data = await fieldHandler(event, context());
       if (infoEnabled()) log().info('resolved', { outcome: 'data', durationMs: Math.round(performance.now() - started) });
       try {
         options.onResult?.(field, data);

@@ -26,7 +26,7 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: 'Splitloop',
   });
-  delete process.env.TABLE_NAME; // a handler that reaches DynamoDB fails inside, as an internal error
+  process.env.TABLE_NAME = 'splitloop-test'; // nothing below reaches DynamoDB
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   vi.resetModules();
   vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
@@ -100,7 +100,10 @@ describe('Lambda telemetry (Powertools)', () => {
   });
 
   it('an unexpected failure is logged at ERROR with the field and request id, counted as InternalErrors', async () => {
-    const result = (await handlers.assign(fieldEvent('Mutation', 'assign', { experimentId: 'e1', userId: 'u1' }), context('req-fail'))) as { error?: { errorType: string } };
+    delete process.env.TABLE_NAME; // the handler's context cannot be built: an unexpected failure
+    const result = (await handlers.assign(fieldEvent('Mutation', 'assign', { experimentId: 'e1', userId: 'u1' }), context('req-fail')).finally(() => {
+      process.env.TABLE_NAME = 'splitloop-test';
+    })) as { error?: { errorType: string } };
     expect(result.error?.errorType).toBe('InternalError');
     const { logs, emf } = parsed();
     const line = logs.find((l) => l.level === 'ERROR');

@@ -6,7 +6,8 @@ const saved = { ...process.env };
 const out: string[] = [];
 
 beforeAll(() => {
-  for (const k of ['AWS_LAMBDA_FUNCTION_NAME', 'POWERTOOLS_DEV', 'POWERTOOLS_LOG_LEVEL', 'LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED', 'TABLE_NAME']) delete process.env[k];
+  for (const k of ['AWS_LAMBDA_FUNCTION_NAME', 'POWERTOOLS_DEV', 'POWERTOOLS_LOG_LEVEL', 'LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED']) delete process.env[k];
+  process.env.TABLE_NAME = 'splitloop-test';
   vi.resetModules();
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void out.push(args.map(String).join(' ')));
@@ -33,6 +34,7 @@ it('prints an internal error readably (indented JSON with field and request id),
   });
   await handler(event({}), { awsRequestId: 'local-1', functionName: 'assign' }); // a client error: INFO, not shown
   expect(out).toEqual([]);
+  delete process.env.TABLE_NAME; // the handler's context cannot be built: an unexpected failure
   await handler(event({ experimentId: 'e1', userId: 'u1' }), { awsRequestId: 'local-2', functionName: 'assign' });
   expect(out).toHaveLength(1);
   expect(out[0]).toContain('\n    "level": "ERROR"');
