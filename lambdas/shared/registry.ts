@@ -70,5 +70,5 @@ export function createRegistry(handlers: Record<string, FieldHandler>, contextOr
     }
   };
   // Each invocation's log lines carry the field it serves (and the Lambda request id).
-  return observe('resolver', serve, { keys: (event) => ({ field: `${event.info.parentTypeName}.${event.info.fieldName}` }) });
+  return observe('resolver', serve, { keys: (event) => ({ field: `${event.info?.parentTypeName}.${event.info?.fieldName}` }) });
 }
