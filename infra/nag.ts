@@ -3,6 +3,7 @@
 // v3 has no prefix match), so ids that embed a logical id are computed from the construct.
 import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -21,8 +22,9 @@ export function suppressNagFindings(stack: Stack): void {
   const child = (id: string) => stack.node.tryFindChild(id);
   const basicRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 
-  // Application functions (Fn-<id> from the manifest)
-  for (const fn of find(stack, 'Fn-')) {
+  // Every application function (the manifest's Fn-<id>, and functions of constructs such as the lake's)
+  const functions = stack.node.findAll().filter((c) => c instanceof LambdaFunction && !c.node.path.includes('CDKBucketDeployment'));
+  for (const fn of functions) {
     ack(fn, basicRole, 'The AWS-managed basic execution role only grants writing the function its own log streams.');
     ack(fn, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *.');
     ack(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the code and its esbuild target (node22) are tested on; both move together.');
@@ -66,6 +68,13 @@ export function suppressNagFindings(stack: Stack): void {
     if (distribution && !certificate) {
       ack(distribution, 'AwsSolutions-CFR4', 'On the default *.cloudfront.net certificate CloudFront sets the TLS policy; -c dashboardDomain/-c dashboardCertificateArn enforce TLSv1.2_2021.');
     }
+  }
+
+  // The event lake (infra/lake.ts): object ARNs under its buckets' prefixes
+  const lake = child('Lake');
+  for (const [id, suffix] of [['Bucket', '/*'], ['Results', '/results/*']] as const) {
+    const bucket = lake?.node.tryFindChild(id);
+    if (lake && bucket) ack(lake, `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>${suffix}]`, 'Delivery writes and readers read objects under the lake\'s own bucket prefix; object ARNs need the wildcard.');
   }
 
   // Singletons CDK adds for log retention and the bucket deployment.
