@@ -16,6 +16,9 @@ const lambdaField = (typeName: string, fieldName: string, dataSource: string): R
 });
 
 export const manifest: Manifest = {
+  // The deepest operation in schema/operations is 5 levels; every resolver is a Query or Mutation
+  // field, so a request runs as many resolvers as it has top-level fields.
+  api: { queryDepthLimit: 10, resolverCountLimit: 100 },
   tables: [
     {
       id: 'main',

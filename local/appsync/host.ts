@@ -24,6 +24,8 @@ import { createHttpServer } from './http.ts';
 import { createJsEngine } from './js-engine.ts';
 import { createRealtimeServer, createSubscriptionResolverRunner, invalidationsFromExtensions } from './realtime/index.ts';
 import { checkManifest } from './manifest-check.ts';
+import type { RequestLimits } from './limits.ts';
+import { originPolicyFromEnv, type OriginPolicy } from './origin-policy.ts';
 import type { DataSourceInvoker, ResolverRuntime } from './run-resolver.ts';
 import { installAppSyncScalars } from './scalars.ts';
 import { loadSchema } from './schema.ts';
@@ -42,6 +44,10 @@ export interface LocalAppSyncOptions {
   host?: string;
   staticDir?: string;
   routes?: Record<string, () => { contentType: string; body: string }>;
+  /** Hosts and browser origins accepted besides loopback (default: SPLITLOOP_ALLOWED_HOSTS / _ORIGINS). */
+  origins?: OriginPolicy;
+  /** Local budgets (aliases, fields, variable bytes); AppSync's own limits come from `manifest.api`. */
+  limits?: Partial<Omit<RequestLimits, 'queryDepthLimit' | 'resolverCountLimit'>>;
   /** Log resolver console output (default: only errors). */
   logResolverOutput?: boolean;
 }
@@ -122,6 +128,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   };
   const realtime = createRealtimeServer({
     schema,
+    limits: options.limits,
     authenticate: (headers, request) => authenticate(headers, request, options.auth),
     allowed: (principal, typeName, fieldName) => isAllowed(rules, typeName, fieldName, principal),
     runSubscriptionResolver: createSubscriptionResolverRunner({
@@ -137,6 +144,11 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     resolvers: options.manifest.resolvers,
     env,
     runtime,
+    limits: {
+      ...options.limits,
+      queryDepthLimit: options.manifest.api?.queryDepthLimit ?? 0,
+      resolverCountLimit: options.manifest.api?.resolverCountLimit ?? 0,
+    },
     onMutationResult(fieldName, value, document, extensions) {
       realtime.publish(fieldName, value, document);
       for (const i of invalidationsFromExtensions(extensions)) realtime.invalidate(i.subscriptionField, i.payload);
@@ -147,6 +159,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
     staticDir: options.staticDir,
     routes: options.routes,
+    origins: options.origins ?? originPolicyFromEnv(),
     async graphql(req, body) {
       const headers = lowerHeaders(req.headers);
       let principal: Principal;
@@ -169,7 +182,9 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
         authType: AUTH_TYPE[principal.mode],
         allowed: (typeName, fieldName) => isAllowed(rules, typeName, fieldName, principal),
       };
-      return { status: 200, body: await executor(request, caller, headers) };
+      // The variables' size as sent, without re-encoding them: the body less the query text.
+      const variablesBytes = request.variables ? Math.max(0, body.length - request.query.length) : 0;
+      return { status: 200, body: await executor(request, caller, headers, variablesBytes) };
     },
   });
 

@@ -8,7 +8,6 @@ import {
   getVariableValues,
   GraphQLError,
   Kind,
-  parse,
   specifiedRules,
   validate,
   type DocumentNode,
@@ -21,6 +20,7 @@ import {
 } from 'graphql';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Principal, RequestHeaders, RequestInfo } from '../auth/index.ts';
+import { budgetError, DEFAULT_LIMITS, operationCost, parseWithinBudget, type RequestLimits } from '../limits.ts';
 import { selectionSetGraphQL, selectionSetList } from '../selection.ts';
 import { compileFilter, FilterValidationError, matchesFilter, type CompiledFilter } from './filter.ts';
 import { mutationSelection, projectPayload, shapeResponse, subscribeDirectives } from './payload.ts';
@@ -94,6 +94,8 @@ export interface RealtimeServerOptions {
   maxMessageBytes?: number;
   /** Time budget of one fan-out slice before yielding to the event loop (default 8 ms). */
   fanOutSliceMs?: number;
+  /** Local budgets on a start's document (aliases, fields after fragment expansion). */
+  limits?: Partial<RequestLimits>;
   /** Diagnostics (unexpected failures). Default: console.error. */
   onError?(error: unknown, context: string): void;
 }
@@ -254,6 +256,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const registry = new SubscriptionRegistry<Subscription>();
   const connections = new Set<Connection>();
   const documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const queue: PublishJob[] = [];
   let draining = false;
   let closed = false;
@@ -282,10 +285,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (cached) return cached;
     let entry: { document: DocumentNode } | { errors: readonly GraphQLError[] };
     try {
-      const document = parse(query);
+      const document = parseWithinBudget(query, limits);
+      if (!('kind' in document)) throw new StartError([{ errorType: document.errorType!, message: document.message }]);
+      // The local budgets first: measuring is linear in the document, validating a pathological one may not be.
+      for (const def of document.definitions) {
+        if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+        const over = budgetError(operationCost(document, def, new Set()), 0, limits);
+        if (over) throw new StartError([{ errorType: over.errorType!, message: over.message }]);
+      }
       const errors = validate(schema, document, specifiedRules);
       entry = errors.length ? { errors } : { document };
     } catch (error) {
+      if (error instanceof StartError) throw error;
       entry = { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
     }
     if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
