@@ -81,6 +81,10 @@ export interface RealtimeServerOptions {
   keepAliveMs?: number;
   /** connectionTimeoutMs announced in connection_ack (default 300 000). */
   connectionTimeoutMs?: number;
+  /** A socket that sends no connection_init within this long is closed (default: connectionTimeoutMs). */
+  initTimeoutMs?: number;
+  /** Clock for token expiry (tests). */
+  now?(): number;
   /** AppSync's per-connection subscription limit (default 100). */
   maxSubscriptionsPerConnection?: number;
   /** The GraphQL endpoint path signatures cover; default: the upgrade path without its `/realtime` suffix. */
@@ -146,6 +150,8 @@ interface Connection {
   readonly auth: Promise<{ principal: Principal } | { error: ProtocolError }>;
   acknowledged: boolean;
   closed: boolean;
+  /** Closes the socket if connection_init does not come in time. */
+  initTimer: NodeJS.Timeout | undefined;
   /** Ids of subscriptions being started (between start and start_ack). */
   readonly pending: Set<string>;
   readonly active: Map<string, Subscription>;
@@ -184,6 +190,16 @@ function lowerHeaders(headers: Record<string, string>): Record<string, string> {
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
   return out;
 }
+
+/** When the principal's credential stops being valid (a JWT's `exp`), in epoch ms; undefined when it does not expire. */
+function expiresAt(principal: Principal): number | undefined {
+  if (principal.mode !== 'AMAZON_COGNITO_USER_POOLS') return undefined;
+  const exp = (principal.identity.claims as { exp?: unknown }).exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}
+
+/** AppSync's answer to a request made with an expired JWT (as reported by AppSync SDK users). */
+const TOKEN_EXPIRED: ProtocolError = { errorType: 'UnauthorizedException', message: 'Token has expired.' };
 
 function authFailure(error: unknown): ProtocolError | null {
   if (!(error instanceof Error)) return null;
@@ -235,6 +251,9 @@ function rootField(
   return undefined;
 }
 
+/** A start on a connection whose handshake token has expired since. */
+class ExpiredConnection extends Error {}
+
 class StartError extends Error {
   constructor(readonly errors: ProtocolError[]) {
     super(errors[0]?.message ?? 'start failed');
@@ -245,6 +264,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const { schema } = options;
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
   const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+  const initTimeoutMs = options.initTimeoutMs ?? connectionTimeoutMs;
+  const now = options.now ?? Date.now;
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS;
   const sliceMs = options.fanOutSliceMs ?? 8;
   const principalKey = options.principalKey ?? defaultPrincipalKey;
@@ -327,7 +348,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           return { error: failure ?? { errorType: 'InternalFailure', message: 'An internal failure occurred while authorizing the connection.' } };
         },
       );
-    const connection: Connection = { ws, handshake, sourceIp, auth, acknowledged: false, closed: false, pending: new Set(), active: new Map() };
+    const connection: Connection = { ws, handshake, sourceIp, auth, acknowledged: false, closed: false, initTimer: undefined, pending: new Set(), active: new Map() };
+    // A socket that never initialises would otherwise hold its slot (and its memory) forever.
+    connection.initTimer = setTimeout(() => {
+      if (connection.acknowledged || connection.closed) return;
+      send(connection, connectionErrorMessage([{ errorType: 'ConnectionTimeoutError', message: `No connection_init within ${initTimeoutMs} ms` }]));
+      connection.ws.close(4408, 'Connection initialisation timeout');
+      dropConnection(connection);
+    }, initTimeoutMs);
+    connection.initTimer.unref();
     connections.add(connection);
     stats.connections = connections.size;
     ws.on('message', (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary));
@@ -338,6 +367,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   function dropConnection(connection: Connection): void {
     if (connection.closed) return;
     connection.closed = true;
+    clearTimeout(connection.initTimer);
     connection.pending.clear();
     for (const sub of connection.active.values()) registry.remove(sub);
     connection.active.clear();
@@ -391,6 +421,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (!(await authorizedConnection(connection))) return;
     const first = !connection.acknowledged;
     connection.acknowledged = true;
+    clearTimeout(connection.initTimer);
     send(connection, ackMessage(connectionTimeoutMs));
     if (first) send(connection, KEEP_ALIVE_MESSAGE);
   }
@@ -438,7 +469,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       send(connection, startAckMessage(id));
     } catch (error) {
       if (!connection.pending.delete(id) || connection.closed) return;
-      if (error instanceof StartError) send(connection, errorMessage(id, error.errors));
+      if (error instanceof ExpiredConnection) {
+        // The connection's own token has expired: nothing it starts can be trusted any more.
+        send(connection, errorMessage(id, [TOKEN_EXPIRED]));
+        connection.ws.close(1000);
+        dropConnection(connection);
+      } else if (error instanceof StartError) send(connection, errorMessage(id, error.errors));
       else {
         report(error, `start ${id}`);
         send(connection, errorMessage(id, [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }]));
@@ -453,6 +489,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // No per-start authorization: the connection's identity applies.
       const result = await connection.auth;
       if ('error' in result) throw new StartError([result.error]);
+      // The handshake's token was checked when the socket opened; it must still be valid now.
+      const expiry = expiresAt(result.principal);
+      if (expiry !== undefined && now() >= expiry) throw new ExpiredConnection();
       return { principal: result.principal, headers: lowerHeaders(connection.handshake.headers) };
     }
     const headers: Record<string, string> = {};
