@@ -16,6 +16,7 @@ import {
   type AuthSettings,
   type Principal,
 } from './auth/index.ts';
+import { isConnectionFailure, SERVICE_UNAVAILABLE } from '../dynamodb/unavailable.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
 import { createLambdaDataSource, type LambdaHandler } from './datasources/lambda.ts';
 import { noneDataSource } from './datasources/none.ts';
@@ -107,9 +108,12 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   for (const ds of options.manifest.dataSources) {
     if (ds.type === 'AMAZON_DYNAMODB') {
       const invoke = createDynamoDbDataSource({ client, tableName: tables.get(ds.table)!, tableNames: Object.fromEntries(tables) });
-      dataSources.set(ds.name, (request, ctx) => {
+      dataSources.set(ds.name, async (request, ctx) => {
         stats.dynamoDbRequests += 1;
-        return invoke(request, ctx);
+        const outcome = await invoke(request, ctx);
+        // DynamoDB Local down (crashed, restarting): a clean, retryable error, not the socket's.
+        if (!outcome.ok && isConnectionFailure(outcome.error.message)) return { ok: false, error: { ...SERVICE_UNAVAILABLE } };
+        return outcome;
       });
     } else if (ds.type === 'AWS_LAMBDA') {
       const def = options.manifest.lambdas.find((l) => l.id === ds.lambda)!;
