@@ -1,6 +1,6 @@
 // The realtime endpoint of the local AppSync: AppSync's WebSocket protocol (see protocol.ts) with
 // per-start authorization, schema validation, field auth, subscription resolvers (enhanced filters)
-// and `@aws_subscribe` fan-out of published mutation results. Generic: it serves any schema.
+// and `@aws_subscribe` fan-out of published mutation results (fan-out.ts). Generic: it serves any schema.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -22,14 +22,14 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Principal, RequestHeaders, RequestInfo } from '../auth/index.ts';
 import { budgetError, DEFAULT_LIMITS, operationCost, parseWithinBudget, type RequestLimits } from '../limits.ts';
 import { selectionSetGraphQL, selectionSetList } from '../selection.ts';
-import { compileFilter, FilterValidationError, matchesFilter, type CompiledFilter } from './filter.ts';
-import { mutationSelection, projectPayload, shapeResponse, subscribeDirectives } from './payload.ts';
+import { createFanOut } from './fan-out.ts';
+import { compileFilter, FilterValidationError, type CompiledFilter } from './filter.ts';
+import { subscribeDirectives } from './payload.ts';
 import {
   ackMessage,
   CLIENT,
   completeMessage,
   connectionErrorMessage,
-  dataMessage,
   ERRORS,
   errorMessage,
   handshakeAuth,
@@ -157,14 +157,6 @@ interface Connection {
   readonly active: Map<string, Subscription>;
 }
 
-interface PublishJob {
-  mutation: string;
-  payload: unknown;
-  subscribers: Subscription[];
-  next: number;
-  projections: Map<string, string>;
-}
-
 interface StartPayload {
   query: string;
   variables: Record<string, unknown>;
@@ -271,15 +263,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const principalKey = options.principalKey ?? defaultPrincipalKey;
   const report = options.onError ?? ((error: unknown, context: string) => console.error(`[realtime] ${context}:`, error));
   const subscriptionType = schema.getSubscriptionType();
-  const mutationType = schema.getMutationType();
   const subscribes = subscribeDirectives(schema);
 
   const registry = new SubscriptionRegistry<Subscription>();
   const connections = new Set<Connection>();
   const documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const queue: PublishJob[] = [];
-  let draining = false;
   let closed = false;
   const stats: RealtimeStats = { connections: 0, subscriptions: 0, published: 0, delivered: 0, queued: 0 };
 
@@ -604,92 +593,25 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     };
   }
 
-  // ---- fan-out -----------------------------------------------------------------------------
+  // ---- fan-out (fan-out.ts) ------------------------------------------------------------------
 
-  function publish(mutationFieldName: string, payload: unknown, mutationDocument?: DocumentNode | OperationDefinitionNode): void {
-    if (closed) return;
-    stats.published += 1;
-    if (!registry.listensTo(mutationFieldName)) return;
-    // AppSync publishes the mutation's response, not the resolver's raw value.
-    const mutationField = mutationType?.getFields()[mutationFieldName];
-    const tree = mutationDocument ? mutationSelection(mutationDocument, mutationFieldName) : null;
-    const response = mutationField ? shapeResponse(schema, payload, mutationField.type, tree) : payload;
-    if (response === null || response === undefined) return;
-    const subscribers = registry.candidates(mutationFieldName, response);
-    if (subscribers.length === 0) return;
-    queue.push({ mutation: mutationFieldName, payload: response, subscribers, next: 0, projections: new Map() });
-    stats.queued = queue.length;
-    if (!draining) {
-      draining = true;
-      setImmediate(drain);
-    }
-  }
-
-  function deliver(job: PublishJob, sub: Subscription): void {
-    if (sub.connection.closed || sub.connection.active.get(sub.id) !== sub) return;
-    if (!matchesFilter(sub.filter, job.payload)) return;
-    let payloadJson = job.projections.get(sub.projectionKey);
-    if (payloadJson === undefined) {
-      payloadJson = projectPayload(schema, {
-        document: sub.document,
-        operationName: sub.operationName,
-        variables: sub.variables,
-        fieldName: sub.fieldName,
-        allowed: (typeName, fieldName) => options.allowed(sub.principal, typeName, fieldName),
-      }, job.payload);
-      job.projections.set(sub.projectionKey, payloadJson);
-    }
-    if (send(sub.connection, dataMessage(sub.id, payloadJson))) stats.delivered += 1;
-  }
-
-  /** Delivers queued publishes in order, yielding to the event loop every `sliceMs`. */
-  function drain(): void {
-    const started = performance.now();
-    let sinceCheck = 0;
-    while (queue.length > 0 && !closed) {
-      const job = queue[0]!;
-      while (job.next < job.subscribers.length) {
-        const sub = job.subscribers[job.next]!;
-        job.next += 1;
-        try {
-          deliver(job, sub);
-        } catch (error) {
-          report(error, `delivering ${job.mutation} to ${sub.id}`);
-        }
-        sinceCheck += 1;
-        if (sinceCheck >= 32) {
-          sinceCheck = 0;
-          if (performance.now() - started > sliceMs) {
-            setImmediate(drain);
-            return;
-          }
-        }
-      }
-      queue.shift();
-      stats.queued = queue.length;
-    }
-    draining = false;
-  }
-
-  function invalidate(subscriptionField: string, payload: unknown): number {
-    let count = 0;
-    for (const sub of registry.onField(subscriptionField)) {
-      if (sub.invalidationFilter === null || !matchesFilter(sub.invalidationFilter, payload)) continue;
-      sub.connection.active.delete(sub.id);
-      registry.remove(sub);
-      send(sub.connection, completeMessage(sub.id));
-      count += 1;
-    }
-    stats.subscriptions = registry.size;
-    return count;
-  }
+  const fanOut = createFanOut<Subscription>({
+    schema,
+    registry,
+    stats,
+    sliceMs,
+    report,
+    isClosed: () => closed,
+    allowed: options.allowed,
+    send: (sub, text) => send(sub.connection, text),
+  });
+  const { publish, invalidate } = fanOut;
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
     clearInterval(keepAlive);
-    queue.length = 0;
-    stats.queued = 0;
+    fanOut.clear();
     const sockets = [...connections].map((c) => c.ws);
     await Promise.all(
       sockets.map(
