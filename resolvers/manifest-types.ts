@@ -32,8 +32,15 @@ export interface LambdaDefinition {
   tables: { table: string; access: 'read' | 'readwrite' }[];
   /** True when the function calls the GraphQL API itself (signed with IAM). */
   callsApi?: boolean;
+  /** The only mutations it may call (IAM grant); absent: every mutation. */
+  apiMutations?: string[];
   memorySize?: number;
   timeoutSeconds?: number;
+  /**
+   * Reserved concurrency on AWS: capacity the function always has and a cap it never exceeds (a
+   * public-facing function cannot starve the others; the aggregator is never throttled by a burst).
+   */
+  reservedConcurrency?: number;
   /** A DynamoDB stream event source, with the batching settings both CDK and the local poller use. */
   streamSource?: {
     table: string;
