@@ -44,7 +44,7 @@ async function timeTrivial(): Promise<number> {
 }
 
 /**
- * Sends `bomb`, and a trivial query 5 ms later; both timed, three times over. Noise from a machine busy
+ * Sends `bomb`, and a trivial query 5 ms later; both timed, five times over. Noise from a machine busy
  * with other work only ever adds time, so the fastest of five runs, less the fastest of five idle
  * trivial queries, is what the bomb costs; a bomb that blocks the event loop (seconds, before the
  * fix) fails every run.
