@@ -21,6 +21,8 @@ export interface AppOptions {
   streams?: boolean;
   staticDir?: string;
   routes?: Record<string, () => { contentType: string; body: string }>;
+  /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
+  onDynamoDbFatal?(message: string): void;
 }
 
 export interface App extends LocalStack {
@@ -36,6 +38,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     auth: options.auth,
     staticDir: options.staticDir,
     routes: options.routes,
+    onDynamoDbFatal: options.onDynamoDbFatal,
   });
   let poller: StreamPoller | undefined;
   try {

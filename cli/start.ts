@@ -26,12 +26,29 @@ export async function startCommand(argv: string[]): Promise<number> {
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
   const auth = authSettingsFromEnv(process.env, { dataDir, appModes: manifest.auth });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
-  const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth) });
+  let exitCode = 0;
+  let fail: () => void = () => {};
+  const app = await startApp({
+    dataDir,
+    port,
+    auth,
+    staticDir: dashboard,
+    routes: localDashboardRoutes(auth),
+    onDynamoDbFatal(message) {
+      process.stderr.write(`${message}\nsplitloop: stopping, since the API cannot work without DynamoDB.\n`);
+      exitCode = 1;
+      fail();
+    },
+  });
   // Listen for Ctrl-C from here on, so that an interrupt during seeding still stops Java.
   const stopped = new Promise<void>((done) => {
+    fail = done;
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
   });
+  if (!app.dynamodb.loopbackOnly) {
+    process.stdout.write(`splitloop: WARNING: DynamoDB Local listens on every network interface (${app.dynamodb.exposure}); see README "Network exposure".\n`);
+  }
   let experimentId: string;
   try {
     experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
@@ -64,5 +81,5 @@ export async function startCommand(argv: string[]): Promise<number> {
   process.stdout.write('\nsplitloop: stopping...\n');
   await app.stop();
   process.stdout.write('splitloop: stopped.\n');
-  return 0;
+  return exitCode;
 }

@@ -30,6 +30,14 @@ export function checkManifest(manifest: Manifest, schema: GraphQLSchema, options
   const tables = new Set(manifest.tables.map((t) => t.id));
   const referenced = new Set<string>();
 
+  // AppSync's accepted ranges (CreateGraphqlApi): a value outside them fails the deployment.
+  const { queryDepthLimit, resolverCountLimit } = manifest.api ?? {};
+  if (queryDepthLimit !== undefined && !(Number.isInteger(queryDepthLimit) && queryDepthLimit >= 0 && queryDepthLimit <= 75)) {
+    problems.push(`api.queryDepthLimit must be an integer from 0 (no limit) to 75, not ${queryDepthLimit}`);
+  }
+  if (resolverCountLimit !== undefined && !(Number.isInteger(resolverCountLimit) && resolverCountLimit >= 0 && resolverCountLimit <= 10_000)) {
+    problems.push(`api.resolverCountLimit must be an integer from 0 (AppSync's 10000) to 10000, not ${resolverCountLimit}`);
+  }
   for (const ds of manifest.dataSources) {
     if (ds.type === 'AWS_LAMBDA' && !lambdas.has(ds.lambda)) problems.push(`data source ${ds.name} names unknown lambda ${ds.lambda}`);
     if (ds.type === 'AMAZON_DYNAMODB' && !tables.has(ds.table)) problems.push(`data source ${ds.name} names unknown table ${ds.table}`);

@@ -39,6 +39,8 @@ export interface PollerOptions extends StreamSourceSettings {
   pollIntervalMs?: number;
   /** The failure destination: batches that exhausted their retries. */
   onFailure?: (records: LambdaStreamRecord[], error: unknown) => void;
+  /** Where read failures are reported (default: console.error). */
+  log?: (line: string) => void;
 }
 
 export interface StreamPoller {
@@ -70,6 +72,8 @@ function toLambdaRecord(r: _Record, streamArn: string): LambdaStreamRecord {
     },
   };
 }
+
+const MAX_BACKOFF_MS = 30_000;
 
 export function startStreamPoller(options: PollerOptions): StreamPoller {
   const client = new DynamoDBStreamsClient({
@@ -177,6 +181,9 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
     return buffer.length;
   }
 
+  const log = options.log ?? ((line: string) => console.error(line));
+  let failures = 0;
+  let lastReason = '';
   const loop = (async () => {
     let sinceRefresh = Infinity;
     while (running) {
@@ -190,9 +197,23 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
         for (const [id, state] of shards) if (!state.closed) handled += await pollShard(id, state);
         idle = handled === 0;
         if (idle) await sleep(options.pollIntervalMs ?? 100);
+        if (failures > 0) {
+          log(`stream poller: reading the stream again after ${failures} failed attempt${failures === 1 ? '' : 's'}.`);
+          failures = 0;
+        }
       } catch (error) {
-        if (running) console.error('stream poller error', error);
-        await sleep(500);
+        if (!running) break;
+        failures += 1;
+        // Reported once (and again only if the reason changes), then retried with a growing delay:
+        // a stopped DynamoDB Local must not fill the log every half second.
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (failures === 1 || reason !== lastReason) log(`stream poller: ${reason}; retrying with backoff (up to ${MAX_BACKOFF_MS / 1000} s).`);
+        lastReason = reason;
+        // Iterators do not survive a DynamoDB Local restart: read again after the last record handled.
+        for (const [id, state] of shards) if (state.lastSequence) checkpoints[id] = state.lastSequence;
+        shards.clear();
+        sinceRefresh = Infinity;
+        await sleep(Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failures - 1)));
       }
     }
   })();
