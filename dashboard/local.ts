@@ -5,9 +5,10 @@
 // reach it can already mint tokens with `npx splitloop token`. In AWS the page signs in with Cognito
 // instead (see infra/dashboard.ts), and no token is ever served.
 import { signToken, type AuthSettings } from '../local/appsync/auth/index.ts';
+import type { Route } from '../local/appsync/http.ts';
 import type { DashboardConfig } from './src/config.ts';
 
-export type Routes = Record<string, () => { contentType: string; body: string }>;
+export type Routes = Record<string, Route>;
 
 export interface LocalDashboardOptions {
   /** Who the page acts as (default "dashboard"). */

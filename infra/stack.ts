@@ -14,6 +14,7 @@ import { manifest as defaultManifest } from '../resolvers/manifest.ts';
 import type { Manifest } from '../resolvers/manifest-types.ts';
 import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
 import { DashboardSite } from './dashboard.ts';
+import { EventLake } from './lake.ts';
 import { tableFromDefinition } from './table.ts';
 
 export interface SplitloopStackProps extends StackProps {
@@ -157,5 +158,6 @@ export class SplitloopStack extends Stack {
     new CfnOutput(this, 'ApiKey', { value: this.api.apiKey ?? '' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new DashboardSite(this, 'Dashboard', { api: this.api, userPool });
+    new EventLake(this, 'Lake', { table: table('main') });
   }
 }

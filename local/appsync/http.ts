@@ -5,12 +5,22 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { Duplex } from 'node:stream';
 
+export interface RouteResponse {
+  contentType: string;
+  body: string;
+  /** Default 200. */
+  status?: number;
+}
+
+/** An extra GET route: the request's URL in (query parameters included), a document out. */
+export type Route = (url: URL) => RouteResponse | Promise<RouteResponse>;
+
 export interface HttpHandlers {
   graphql(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers?: Record<string, string>; body: unknown }>;
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   staticDir?: string;
   /** Extra GET routes (exact path), e.g. a config document for the dashboard. */
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -78,8 +88,8 @@ export function createHttpServer(handlers: HttpHandlers): Server {
       if (req.method === 'GET') {
         const route = handlers.routes?.[url.pathname];
         if (route) {
-          const r = route();
-          res.writeHead(200, { 'content-type': r.contentType, 'cache-control': 'no-cache' });
+          const r = await route(url);
+          res.writeHead(r.status ?? 200, { 'content-type': r.contentType, 'cache-control': 'no-cache' });
           return res.end(r.body);
         }
         if (handlers.staticDir && serveStatic(handlers.staticDir, url.pathname, res)) return;

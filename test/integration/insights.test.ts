@@ -12,6 +12,8 @@ import { openLake, type Lake } from '../../insights/duckdb.ts';
 import { exportLake, ExportInterruptedError } from '../../insights/export.ts';
 import { readManifest } from '../../insights/manifest.ts';
 import { forExperiment, loadNamedQueries } from '../../insights/queries.ts';
+import { insightsRoute } from '../../cli/insights/route.ts';
+import { insightsCommand, sqlCommand, type LakeIo } from '../../cli/lake.ts';
 import { signToken } from '../../local/appsync/auth/index.ts';
 import { startTestApp } from '../support/app.ts';
 
@@ -23,12 +25,13 @@ const dir = mkdtempSync(join(tmpdir(), 'sl-lake-'));
 let pinnedNow: number;
 
 beforeAll(async () => {
-  env = await startTestApp();
+  // The dashboard's endpoint, registered from the app side as `npm start` does.
+  env = await startTestApp({ routes: insightsRoute({ table: () => env && { client: env.app.client, tableName: env.app.tableNames.main! }, lakeDir: join(dir, 'served'), lagMs: 0 }) });
   experimentId = await seedDemo(dir, env.app.api.graphqlUrl, env.auth);
   report = await runSimulation({
     graphqlUrl: env.app.api.graphqlUrl,
     experimentId,
-    users: 160,
+    users: 60,
     lift: 0.5,
     durationSeconds: 1,
     seed: 17,
@@ -41,7 +44,7 @@ beforeAll(async () => {
   expect(report.errors).toBe(0);
   expect(report.settled).toBe(true);
   pinnedNow = Date.now() + 1000;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await env?.app.stop();
@@ -128,6 +131,31 @@ describe('the event lake', () => {
     expect(leaders[0]!.conversions as number).toBeGreaterThanOrEqual(leaders.at(-1)!.conversions as number);
   });
 
+  it('splitloop sql and insights print a table, CSV or JSON; bad usage exits 2 with the usage', async () => {
+    const io = () => {
+      const out = { stdout: '', stderr: '' };
+      const value: LakeIo = { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) }, env: {} };
+      return { out, io: value };
+    };
+    const a = io();
+    expect(await sqlCommand(['--lake', lakeDir, '--format', 'csv', 'SELECT kind, COUNT(*) AS n FROM events GROUP BY kind ORDER BY kind'], a.io)).toBe(0);
+    expect(a.out.stdout.split('\r\n')[0]).toBe('kind,n');
+    expect(a.out.stdout).toContain('CONVERSION,');
+    const b = io();
+    expect(await insightsCommand(['--lake', lakeDir, '--format', 'json', '--experiment', experimentId, 'variant_funnel'], b.io)).toBe(0);
+    const rows = JSON.parse(b.out.stdout) as { variant: string; users: number }[];
+    expect(rows.reduce((n, r) => n + r.users, 0)).toBe(report.enrolled);
+    const c = io();
+    expect(await insightsCommand(['--lake', lakeDir, 'cohort_curves'], c.io)).toBe(0);
+    expect(c.out.stdout).toMatch(/days_since_assignment[\s\S]*\(\d+ rows?\)/);
+    const d = io();
+    expect(await insightsCommand(['--lake', lakeDir, 'no_such_query'], d.io)).toBe(2);
+    expect(d.out.stderr).toContain('no named query "no_such_query"');
+    const e = io();
+    expect(await sqlCommand(['--lake', lakeDir, 'SELECT nope FROM events'], e.io)).toBe(1);
+    expect(e.out.stderr).toMatch(/nope/);
+  });
+
   it('a second export with nothing new adds no file and no row', async () => {
     const before = fileHashes(lakeDir);
     const again = await exportTo(lakeDir, { now: () => pinnedNow + 5000 });
@@ -167,5 +195,27 @@ describe('the event lake', () => {
     } finally {
       check.close();
     }
+  });
+});
+
+describe('GET /insights.json (the dashboard Insights view)', () => {
+  it('exports, then answers the named queries for one experiment and says where they come from', async () => {
+    const response = await fetch(`${env.app.api.url}/insights.json?experiment=${encodeURIComponent(experimentId)}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { source: { engine: string; where: string }; queries: { name: string; file: string; rows: Record<string, unknown>[] }[] };
+    expect(body.source).toMatchObject({ engine: 'DuckDB', where: 'local' });
+    expect(body.queries.map((q) => q.name)).toEqual(['conversions_by_channel', 'cohort_curves', 'time_to_conversion']);
+    const conversions = body.queries[0]!.rows.reduce((n, r) => n + (r.conversions as number), 0);
+    expect(conversions).toBe(report.live!.variants.reduce((n, v) => n + v.conversions, 0));
+    expect(body.queries.every((q) => q.rows.every((r) => r.experiment_id === experimentId))).toBe(true);
+  });
+
+  it('rejects a request without an experiment or with an unknown query, with an errorType', async () => {
+    const missing = await fetch(`${env.app.api.url}/insights.json`);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { errors: { errorType: string }[] }).errors[0]!.errorType).toBe('ValidationError');
+    const unknown = await fetch(`${env.app.api.url}/insights.json?experiment=${experimentId}&query=nope`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('unknown named query nope');
   });
 });
