@@ -30,7 +30,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
   // The Insights route needs the table, which exists once the app has started.
   const ready: { table?: { client: App['client']; tableName: string } } = {};
-  const routes = { ...localDashboardRoutes(auth), ...insightsRoute({ table: () => ready.table, lakeDir: defaultLakeDir(process.env) }) };
+  const routes = { ...localDashboardRoutes(auth, { insightsUrl: '/insights.json' }), ...insightsRoute({ table: () => ready.table, lakeDir: defaultLakeDir(process.env) }) };
   const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes });
   const table = (ready.table = { client: app.client, tableName: app.tableNames.main! });
   // `splitloop export` finds this stack's table through this file while it runs.

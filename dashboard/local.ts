@@ -14,6 +14,8 @@ export interface LocalDashboardOptions {
   /** Who the page acts as (default "dashboard"). */
   user?: string;
   pollIntervalMs?: number;
+  /** Where the Insights view asks for its numbers, when the host serves them (npm start does). */
+  insightsUrl?: string;
 }
 
 export function localDashboardConfig(auth: AuthSettings, options: LocalDashboardOptions = {}): DashboardConfig {
@@ -24,6 +26,7 @@ export function localDashboardConfig(auth: AuthSettings, options: LocalDashboard
     apiKey: auth.apiKeys[0],
     token: signToken({ user: options.user ?? 'dashboard', groups: ['experimenters'] }, auth),
     environment: 'local',
+    ...(options.insightsUrl ? { insightsUrl: options.insightsUrl } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   };
 }
