@@ -11,7 +11,7 @@
 // lake costs no extra stream; a Lambda is needed either way, because Firehose's format conversion
 // reads flat JSON matching the Glue schema, not DynamoDB JSON, and events do not carry their
 // referrer (the Lambda looks it up). A third stream reader would be the point to move to Kinesis.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -318,5 +318,9 @@ export class EventLake extends Construct {
       }),
     );
     if (props.alarmTopic) for (const alarm of this.alarms) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+
+    new CfnOutput(this, 'LakeBucketName', { value: this.bucket.bucketName, description: 'S3 bucket of the event lake' });
+    new CfnOutput(this, 'LakeWorkGroup', { value: LAKE_WORKGROUP, description: 'Athena workgroup with the named queries' });
+    new CfnOutput(this, 'LakeReaderPolicyArn', { value: this.readerPolicy.managedPolicyArn, description: 'attach to analysts and to the QuickSight service role' });
   }
 }

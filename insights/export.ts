@@ -19,7 +19,7 @@ import { readManifest, writeManifest, type ExportWindow, type FinishedExport } f
 
 export interface ExportProgress {
   phase: 'scan' | 'write' | 'done';
-  /** Items read from the table so far, and the table's item count (an estimate). */
+  /** Items the Scan read so far (before its filter), and the table's item count (an estimate). */
   scanned: number;
   total: number;
   /** Lake rows found so far. */
@@ -194,9 +194,9 @@ async function stage(db: DuckDBConnection, options: ExportOptions, window: Expor
     progress.rows += 1;
   };
 
-  await scanTable(options, window, (items) => {
+  await scanTable(options, window, (items, scanned) => {
     for (const raw of items) onItem(unmarshall(raw));
-    progress.scanned += items.length;
+    progress.scanned += scanned;
     report();
   });
   for (const appender of Object.values(appenders)) appender.closeSync();
@@ -214,7 +214,7 @@ async function stage(db: DuckDBConnection, options: ExportOptions, window: Expor
 }
 
 /** A parallel Scan that returns codes and attributions (for referrers) and the window's lake items. */
-async function scanTable(options: ExportOptions, window: ExportWindow, onPage: (items: Record<string, AttributeValue>[]) => void) {
+async function scanTable(options: ExportOptions, window: ExportWindow, onPage: (items: Record<string, AttributeValue>[], scanned: number) => void) {
   const segments = options.segments ?? 4;
   const inWindow = (attr: string) => `${attr} > :from AND ${attr} <= :to`;
   const filter = [
@@ -248,7 +248,7 @@ async function scanTable(options: ExportOptions, window: ExportWindow, onPage: (
             },
           }),
         );
-        onPage(page.Items ?? []);
+        onPage(page.Items ?? [], page.ScannedCount ?? page.Items?.length ?? 0);
         start = page.LastEvaluatedKey;
       } while (start);
     }),
