@@ -150,7 +150,11 @@ export function insightsCommand(argv: string[], io: LakeIo = defaultIo()): Promi
     const format = outputFormat(flags.get('format'));
     if (!positional.length) {
       const list = loadNamedQueries().map((q) => ({ name: q.name, description: q.description }));
-      io.stdout.write(formatResult({ columns: ['name', 'description'], rows: list }, format));
+      if (format !== 'table') io.stdout.write(formatResult({ columns: ['name', 'description'], rows: list }, format));
+      else {
+        const width = Math.max(...list.map((q) => q.name.length));
+        io.stdout.write(`${list.map((q) => `${q.name.padEnd(width)}  ${q.description}`).join('\n')}\n\nRun one: npx splitloop insights NAME [--experiment ID]\n`);
+      }
       return 0;
     }
     const query = namedQuery(positional[0]!);

@@ -145,7 +145,9 @@ async function runExport(options: ExportOptions): Promise<ExportSummary> {
   }
   const finished: FinishedExport = { seq: window.seq, from: window.from, to: window.to, files: summary.files };
   const latest = readManifest(lakeDir);
-  writeManifest(lakeDir, { format: 1, watermark: window.to, exports: [...latest.exports.filter((e) => e.seq !== window.seq), finished] });
+  // An export that found nothing moves the watermark but is not listed (its seq is used again).
+  const exports = latest.exports.filter((e) => e.seq !== window.seq);
+  writeManifest(lakeDir, { format: 1, watermark: window.to, exports: finished.files.length ? [...exports, finished] : exports });
   progress.phase = 'done';
   report();
   return { ...summary, elapsedMs: Date.now() - started };
