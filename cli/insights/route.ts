@@ -5,7 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Route, RouteResponse } from '../../local/appsync/http.ts';
 import { openLake } from '../../insights/duckdb.ts';
-import { exportLake } from '../../insights/export.ts';
+import { ExportBusyError, exportLake } from '../../insights/export.ts';
 import { readManifest } from '../../insights/manifest.ts';
 import { forExperiment, loadNamedQueries } from '../../insights/queries.ts';
 
@@ -34,7 +34,14 @@ export function insightsRoute(options: InsightsRouteOptions): Record<string, Rou
       if (unknown.length) return problem(400, 'ValidationError', `unknown named query ${unknown.join(', ')}; known: ${all.map((q) => q.name).join(', ')}`);
       const table = options.table();
       if (!table) return problem(503, 'Unavailable', 'the local table is not ready yet; retry in a moment');
-      const exported = await exportLake({ ...table, lakeDir: options.lakeDir, lagMs: options.lagMs });
+      let exported;
+      try {
+        exported = await exportLake({ ...table, lakeDir: options.lakeDir, lagMs: options.lagMs });
+      } catch (error) {
+        // `splitloop export` is writing the same lake: answer what is there after it, not a stale read.
+        if (error instanceof ExportBusyError) return problem(503, 'ExportBusy', `${error.message}, then reload`);
+        throw error;
+      }
       const lake = await openLake(options.lakeDir);
       try {
         const queries = [];
