@@ -317,10 +317,15 @@ export class EventLake extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
-    if (props.alarmTopic) for (const alarm of this.alarms) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    if (props.alarmTopic) this.notify(props.alarmTopic);
 
     new CfnOutput(this, 'LakeBucketName', { value: this.bucket.bucketName, description: 'S3 bucket of the event lake' });
     new CfnOutput(this, 'LakeWorkGroup', { value: LAKE_WORKGROUP, description: 'Athena workgroup with the named queries' });
     new CfnOutput(this, 'LakeReaderPolicyArn', { value: this.readerPolicy.managedPolicyArn, description: 'attach to analysts and to the QuickSight service role' });
+  }
+
+  /** Sends the lake's alarms to a topic (the stack passes the operations topic once it exists). */
+  notify(topic: ITopic): void {
+    for (const alarm of this.alarms) alarm.addAlarmAction(new cwActions.SnsAction(topic));
   }
 }
