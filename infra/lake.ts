@@ -56,6 +56,8 @@ export class EventLake extends Construct {
   readonly feed: NodejsFunction;
   readonly deliveryStreams = new Map<string, firehose.CfnDeliveryStream>();
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Stream batches the feed gave up on. */
+  readonly feedFailures: Queue;
   /** Attach to analysts and QuickSight's role: query the workgroup, read the lake, write results. */
   readonly readerPolicy: iam.ManagedPolicy;
 
@@ -275,13 +277,13 @@ export class EventLake extends Construct {
       ],
     });
 
-    // Alarms: rows that Firehose could not convert or deliver, a delivery that stalls, and
-    // stream batches the feed gave up on.
+    // Alarms: rows that Firehose could not convert or deliver, and a delivery that stalls.
     for (const t of LAKE_TABLES) {
       const dims = { DeliveryStreamName: this.deliveryStreams.get(t.name)!.ref };
       const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({ namespace: 'AWS/Firehose', metricName, dimensionsMap: dims, statistic, period: Duration.minutes(5) });
       this.alarms.push(
         new cloudwatch.Alarm(this, `ConversionFailures-${t.name}`, {
+          alarmName: `${stack.stackName}-Lake-${t.name}-ConversionFailures`,
           alarmDescription: `Firehose could not convert ${t.name} rows to Parquet (see errors/${t.name}/ in the lake bucket)`,
           metric: metric('FailedConversion.Records', 'Sum'),
           threshold: 0,
@@ -290,6 +292,7 @@ export class EventLake extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
         new cloudwatch.Alarm(this, `DeliveryFailures-${t.name}`, {
+          alarmName: `${stack.stackName}-Lake-${t.name}-DeliveryFailures`,
           alarmDescription: `Firehose deliveries of ${t.name} to S3 are failing`,
           metric: metric('DeliveryToS3.Success', 'Average'),
           threshold: 1,
@@ -298,6 +301,7 @@ export class EventLake extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
         new cloudwatch.Alarm(this, `DeliveryStale-${t.name}`, {
+          alarmName: `${stack.stackName}-Lake-${t.name}-DeliveryStale`,
           alarmDescription: `${t.name} rows waited over 15 minutes for delivery to S3`,
           metric: metric('DeliveryToS3.DataFreshness', 'Maximum'),
           threshold: 900,
@@ -307,16 +311,9 @@ export class EventLake extends Construct {
         }),
       );
     }
-    this.alarms.push(
-      new cloudwatch.Alarm(this, 'FeedFailuresAlarm', {
-        alarmDescription: 'The lake feed gave up on table stream batches (messages in its dead-letter queue)',
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    // The feed's dead-letter queue is watched by the stack's Monitoring like every failure queue
+    // (alarm Queue-Lake-FeedFailures); standalone, pass alarmTopic and watch `feedFailures`.
+    this.feedFailures = dlq;
     if (props.alarmTopic) this.notify(props.alarmTopic);
 
     new CfnOutput(this, 'LakeBucketName', { value: this.bucket.bucketName, description: 'S3 bucket of the event lake' });

@@ -191,8 +191,7 @@ export class SplitloopStack extends Stack {
 
     // Operations (docs/operations.md). Monitoring stays last: it alarms on every queue built above.
     new ApiFirewall(this, 'ApiFirewall', { api: this.api, settings });
-    const monitoring = new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables });
-    lake.notify(monitoring.topic);
+    new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables, alarms: lake.alarms });
     suppressNagFindings(this);
   }
 }

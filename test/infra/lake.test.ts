@@ -145,16 +145,17 @@ describe('the event lake on AWS', () => {
     expect(statements.flatMap((s) => s.Action).some((a) => a.endsWith(':*') || a === 's3:DeleteObject')).toBe(false);
   });
 
-  it('alarms on conversion and delivery failures, stale delivery and a failing feed', () => {
+  it('alarms on conversion and delivery failures and stale delivery, named for docs/operations.md', () => {
     for (const t of LAKE_TABLES) {
       for (const metric of ['FailedConversion.Records', 'DeliveryToS3.Success', 'DeliveryToS3.DataFreshness']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Firehose',
           MetricName: metric,
+          AlarmName: Match.stringLikeRegexp(`^LakeTest-Lake-${t.name}-`),
           Dimensions: [{ Name: 'DeliveryStreamName', Value: Match.objectLike({ Ref: Match.stringLikeRegexp(`LakeDelivery${t.name}`) }) }],
         });
       }
     }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
   });
 });

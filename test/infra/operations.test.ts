@@ -139,6 +139,7 @@ describe('alarms', () => {
           short.replace(/^Lambda-[^-]+-(Errors|Throttles|Duration)$/, 'Lambda-<id>-$1'),
           short.replace(/^Capacity-main-.+-(Read|Write)$/, 'Capacity-main-<table or index>-<Read/Write>'),
           short.replace(/^Queue-Schedules-Failures-.+$/, 'Queue-Schedules-Failures-<id>'),
+          short.replace(/^Lake-[^-]+-(ConversionFailures|DeliveryFailures|DeliveryStale)$/, 'Lake-<table>-$1'),
         ];
         expect(documented.some((d) => docs.includes(`| \`${d}\``)), `${short} is documented`).toBe(true);
       }
