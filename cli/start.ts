@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
+import { manifest } from '../resolvers/manifest.ts';
 import { dataDirFromEnv, startApp, type App } from './app.ts';
 import { insightsRoute } from './insights/route.ts';
 import { writeStackInfo } from './insights/stack.ts';
@@ -26,7 +27,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   process.stdout.write('splitloop: building the dashboard...\n');
   const dashboard = await buildDashboard();
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
-  const auth = authSettingsFromEnv(process.env, { dataDir });
+  const auth = authSettingsFromEnv(process.env, { dataDir, appModes: manifest.auth });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
   // The Insights route needs the table, which exists once the app has started.
   const ready: { table?: { client: App['client']; tableName: string } } = {};
