@@ -2,6 +2,7 @@
 // the dashboard. Tests, `npm start` and the benchmarks all start the app through here.
 import { join, resolve } from 'node:path';
 import type { AuthSettings } from '../local/appsync/auth/index.ts';
+import type { Route } from '../local/appsync/http.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { startStreamPoller, type StreamPoller } from '../local/streams/poller.ts';
 import { manifest } from '../resolvers/manifest.ts';
@@ -20,7 +21,7 @@ export interface AppOptions {
   /** Run the stream aggregator (default true). */
   streams?: boolean;
   staticDir?: string;
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
   /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
   onDynamoDbFatal?(message: string): void;
 }

@@ -6,7 +6,10 @@ import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
 import { manifest } from '../resolvers/manifest.ts';
-import { dataDirFromEnv, startApp } from './app.ts';
+import { dataDirFromEnv, startApp, type App } from './app.ts';
+import { insightsRoute } from './insights/route.ts';
+import { writeStackInfo } from './insights/stack.ts';
+import { defaultLakeDir } from './lake.ts';
 import { seedDemo } from './seed.ts';
 
 export async function startCommand(argv: string[]): Promise<number> {
@@ -28,18 +31,24 @@ export async function startCommand(argv: string[]): Promise<number> {
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
   let exitCode = 0;
   let fail: () => void = () => {};
+  // The Insights route needs the table, which exists once the app has started.
+  const ready: { table?: { client: App['client']; tableName: string } } = {};
+  const routes = { ...localDashboardRoutes(auth, { insightsUrl: '/insights.json' }), ...insightsRoute({ table: () => ready.table, lakeDir: defaultLakeDir(process.env) }) };
   const app = await startApp({
     dataDir,
     port,
     auth,
     staticDir: dashboard,
-    routes: localDashboardRoutes(auth),
+    routes,
     onDynamoDbFatal(message) {
       process.stderr.write(`${message}\nsplitloop: stopping, since the API cannot work without DynamoDB.\n`);
       exitCode = 1;
       fail();
     },
   });
+  const table = (ready.table = { client: app.client, tableName: app.tableNames.main! });
+  // `splitloop export` finds this stack's table through this file while it runs.
+  const forgetStack = writeStackInfo(dataDir, { pid: process.pid, port, dynamodbEndpoint: app.dynamodb.endpoint, tableName: table.tableName });
   // Listen for Ctrl-C from here on, so that an interrupt during seeding still stops Java.
   const stopped = new Promise<void>((done) => {
     fail = done;
@@ -53,6 +62,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   try {
     experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
   } catch (error) {
+    forgetStack();
     await app.stop();
     throw error;
   }
@@ -72,6 +82,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       `    open    ${url}/#/experiments/${experimentId}`,
       `    drive   ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 2000 --lift 0.2 --duration 60`,
       `  Token for the API:  npx splitloop token --user you --groups experimenters`,
+      `  Event lake:  ${portEnv}npx splitloop export   then   npx splitloop insights cohort_curves`,
       '',
       'Press Ctrl-C to stop.',
       '',
@@ -79,6 +90,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   );
   await stopped;
   process.stdout.write('\nsplitloop: stopping...\n');
+  forgetStack();
   await app.stop();
   process.stdout.write('splitloop: stopped.\n');
   return exitCode;

@@ -17,6 +17,7 @@ import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
 import { tableBilling } from './capacity.ts';
 import { DashboardSite } from './dashboard.ts';
 import { ApiFirewall, apiGuardrailProps } from './guardrails.ts';
+import { EventLake } from './lake.ts';
 import { Monitoring } from './monitoring.ts';
 import { suppressNagFindings } from './nag.ts';
 import { readSettings } from './settings.ts';
@@ -194,9 +195,11 @@ export class SplitloopStack extends Stack {
       domain: settings.dashboardDomain ? { name: settings.dashboardDomain, certificateArn: settings.dashboardCertificateArn! } : undefined,
     });
 
+    const lake = new EventLake(this, 'Lake', { table: table('main') });
+
     // Operations (docs/operations.md). Monitoring stays last: it alarms on every queue built above.
     new ApiFirewall(this, 'ApiFirewall', { api: this.api, settings });
-    new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables });
+    new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables, alarms: lake.alarms });
     suppressNagFindings(this);
   }
 }

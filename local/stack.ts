@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Manifest } from '../resolvers/manifest-types.ts';
 import { authSettingsFromEnv, type AuthSettings } from './appsync/auth/index.ts';
 import { startLocalAppSync, type LocalAppSync } from './appsync/host.ts';
+import type { Route } from './appsync/http.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/lifecycle.ts';
 import { createTables, tableNames } from './dynamodb/tables.ts';
 
@@ -18,7 +19,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   port?: number;
   staticDir?: string;
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
   auth?: AuthSettings;
   tablePrefix?: string;
   logResolverOutput?: boolean;

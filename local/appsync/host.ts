@@ -21,7 +21,7 @@ import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
 import { createLambdaDataSource, type LambdaHandler } from './datasources/lambda.ts';
 import { noneDataSource } from './datasources/none.ts';
 import { createExecutor, type Caller, type GraphQLRequest } from './execute.ts';
-import { createHttpServer } from './http.ts';
+import { createHttpServer, type Route } from './http.ts';
 import { createJsEngine } from './js-engine.ts';
 import { createRealtimeServer, createSubscriptionResolverRunner, invalidationsFromExtensions } from './realtime/index.ts';
 import { checkManifest } from './manifest-check.ts';
@@ -45,7 +45,7 @@ export interface LocalAppSyncOptions {
   port?: number;
   host?: string;
   staticDir?: string;
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
   /** Hosts and browser origins accepted besides loopback (default: SPLITLOOP_ALLOWED_HOSTS / _ORIGINS). */
   origins?: OriginPolicy;
   /** Local budgets (aliases, fields, variable bytes); AppSync's own limits come from `manifest.api`. */

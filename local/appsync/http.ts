@@ -6,6 +6,16 @@ import { extname, join, normalize } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { hostAllowed, LOOPBACK_ONLY, originAllowed, type OriginPolicy } from './origin-policy.ts';
 
+export interface RouteResponse {
+  contentType: string;
+  body: string;
+  /** Default 200. */
+  status?: number;
+}
+
+/** An extra GET route: the request's URL in (query parameters included), a document out. */
+export type Route = (url: URL) => RouteResponse | Promise<RouteResponse>;
+
 export interface HttpHandlers {
   graphql(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers?: Record<string, string>; body: unknown }>;
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -14,7 +24,7 @@ export interface HttpHandlers {
    * Extra GET routes (exact path), e.g. a config document for the dashboard. They may carry
    * credentials, so they are served to same-origin requests only and never with CORS headers.
    */
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
   /** Hosts and browser origins accepted besides loopback ones (default: loopback only). */
   origins?: OriginPolicy;
 }
@@ -158,8 +168,8 @@ export function createHttpServer(handlers: HttpHandlers): Server {
         const route = handlers.routes?.[url.pathname];
         if (route) {
           if (!sameOrigin(req)) return send(res, 403, forbidden(`${url.pathname} is served to this server's own pages only.`), { vary: 'Origin' });
-          const r = route();
-          res.writeHead(200, { 'content-type': r.contentType, 'cache-control': 'no-store', vary: 'Origin' });
+          const r = await route(url);
+          res.writeHead(r.status ?? 200, { 'content-type': r.contentType, 'cache-control': 'no-store', vary: 'Origin' });
           return res.end(r.body);
         }
         if (handlers.staticDir && serveStatic(handlers.staticDir, url.pathname, res)) return;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startApp, type App } from '../../cli/app.ts';
+import { insightsRoute } from '../../cli/insights/route.ts';
 import { seedDemo } from '../../cli/seed.ts';
 import { runSimulation, type SimulationReport } from '../../cli/simulate/run.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
@@ -56,7 +57,9 @@ beforeAll(async () => {
   const dist = await buildDashboard({ outDir: join(dir, 'dist') });
   timings.build = Date.now() - t;
   t = Date.now();
-  app = await startApp({ auth, staticDir: dist, routes: localDashboardRoutes(auth, { pollIntervalMs: 1000 }) });
+  // The Insights endpoint as npm start registers it (DuckDB over a lake exported on each request).
+  const insights = insightsRoute({ table: () => app && { client: app.client, tableName: app.tableNames.main! }, lakeDir: join(dir, 'lake'), lagMs: 0 });
+  app = await startApp({ auth, staticDir: dist, routes: { ...localDashboardRoutes(auth, { pollIntervalMs: 1000, insightsUrl: '/insights.json' }), ...insights } });
   await seedDemo(dir, app.api.graphqlUrl, auth);
   timings.app = Date.now() - t;
   t = Date.now();
@@ -383,6 +386,23 @@ describe('the dashboard in headless Chromium', () => {
   it('passes axe on the experiment page', async () => {
     await expectAccessible(main.page, 'experiment');
   });
+
+  it('shows Insights from the named queries (DuckDB over the exported lake), says where they come from, and passes axe', async () => {
+    const watched = await openPage(`/#/experiments/${encodeURIComponent(experimentId)}/insights`);
+    const { page } = watched;
+    await expect.poll(() => page.locator('[data-source="local"]').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator('[data-source="local"]').innerText()).toMatch(/DuckDB.*Athena named queries/);
+    expect(await page.locator('section[data-query-section] canvas').count()).toBe(2);
+    const table = page.locator('table[data-query="conversions_by_channel"]');
+    const headers = await table.locator('thead th').allInnerTexts();
+    const column = headers.indexOf('conversions');
+    const cells = await table.locator(`tbody tr td:nth-child(${column + 1})`).allInnerTexts();
+    const live = await liveCountsOverApi(experimentId);
+    expect(cells.reduce((n, c) => n + num(c), 0)).toBe(live.variants.reduce((n, v) => n + v.conversions, 0));
+    await expectAccessible(page, 'insights');
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it('shows a prominent sample-ratio-mismatch warning after the weights are changed mid-run (through the edit form)', async () => {
     const { page } = main;

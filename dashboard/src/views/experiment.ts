@@ -184,7 +184,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
 
     replaceChildren(
       root,
-      h('p', { class: 'breadcrumb' }, h('a', { href: href.list(experiment.status) }, '← Experiments')),
+      h('p', { class: 'breadcrumb' }, h('a', { href: href.list(experiment.status) }, '← Experiments'), ' · ', h('a', { href: href.insights(experiment.id) }, 'Insights (SQL over the event lake)')),
       h('div', { class: 'page-head' }, h('div', {}, heading, statusBadge), actions),
       experiment.description ? h('p', { class: 'description' }, experiment.description) : null,
       actionMessage,
