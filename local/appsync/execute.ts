@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { ResolverDefinition } from '../../resolvers/manifest-types.ts';
+import { DocumentCache } from './document-cache.ts';
 import { FieldError, formatError, type AppSyncErrorEntry, type ResolverErrorDetail } from './errors.ts';
 import { runResolver, type ResolverContext, type ResolverRuntime } from './run-resolver.ts';
 import { selectionSetGraphQL, selectionSetList } from './selection.ts';
@@ -57,7 +58,7 @@ export interface AppSyncResponse {
 
 export function createExecutor(options: ExecutorOptions) {
   const byField = new Map(options.resolvers.map((r) => [`${r.typeName}.${r.fieldName}`, r]));
-  const documents = new Map<string, DocumentNode>();
+  const documents = new DocumentCache<DocumentNode>();
 
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionState> = async (source, args, state, info) => {
     const typeName = info.parentType.name;
@@ -112,12 +113,11 @@ export function createExecutor(options: ExecutorOptions) {
     }
     const problems = validate(options.schema, doc, specifiedRules);
     if (problems.length) return problems;
-    if (documents.size > 500) documents.clear();
     documents.set(query, doc);
     return doc;
   }
 
-  return async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>): Promise<AppSyncResponse> {
+  const run = async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>): Promise<AppSyncResponse> {
     const doc = document(request.query);
     if (!('kind' in doc)) return { data: null, errors: doc.map((e) => formatError(e, 'ValidationError')) };
     if (getOperationAST(doc, request.operationName)?.operation === 'subscription') {
@@ -136,6 +136,7 @@ export function createExecutor(options: ExecutorOptions) {
     const errors = [...(result.errors ?? []).map((e) => formatError(e, result.data === undefined ? 'ValidationError' : null)), ...state.appended];
     return errors.length ? { data: result.data ?? null, errors } : { data: result.data ?? null };
   };
+  return Object.assign(run, { documents });
 }
 
 function appendedEntry(e: ResolverErrorDetail, path: { prev: unknown; key: string | number } | undefined): AppSyncErrorEntry {
