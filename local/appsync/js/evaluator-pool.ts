@@ -9,7 +9,8 @@
 // The watchdog costs nothing while code finishes in time: one timer per worker, armed for the
 // deadline of the evaluation at the head of its queue and only re-armed when it fires (Node's
 // vm `timeout` option instead starts and joins a thread for every call: 48 µs each).
-// Two workers: one stuck handler leaves the other to serve everyone else.
+// Up to two workers (the second starts when the first is busy): one stuck handler leaves the
+// other to serve everyone else.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RUNTIME_SCRIPT_NAME, runtimeSource } from './runtime-bundle.ts';
@@ -148,12 +149,18 @@ let workers: EvaluatorWorker[] = [];
 
 function replace(dead: EvaluatorWorker, orphans: Pending[]): void {
   workers = workers.filter((w) => w !== dead);
-  workers.push(new EvaluatorWorker(replace));
   for (const p of orphans) pick().send(p);
 }
 
+/** An idle worker, else a new one (up to WORKERS), else the least loaded that is not stuck. */
 function pick(): EvaluatorWorker {
-  while (workers.length < WORKERS) workers.push(new EvaluatorWorker(replace));
+  const idle = workers.find((w) => w.queue.length === 0);
+  if (idle) return idle;
+  if (workers.length < WORKERS) {
+    const w = new EvaluatorWorker(replace);
+    workers.push(w);
+    return w;
+  }
   let best: EvaluatorWorker | undefined;
   for (const w of workers) {
     if (w.slow) continue;
