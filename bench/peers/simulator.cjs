@@ -4,6 +4,7 @@
 // prints {"url": "...", "apiKey": "..."} once listening. The simulator binds every interface; the
 // bench stays on loopback, so listen() calls without a host are given 127.0.0.1.
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS script, run by plain node */
 const net = require('node:net');
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
