@@ -49,7 +49,7 @@ async function main() {
     ],
     functions: [],
   });
-  process.stdout.write(`${JSON.stringify({ url: `${simulator.localhostUrl.graphql.replace('localhost', '127.0.0.1')}/graphql`, apiKey: API_KEY })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: `${simulator.localhostUrl.replace("localhost", "127.0.0.1")}/graphql`, apiKey: API_KEY })}\n`);
   process.stdin.on('end', () => process.exit(0)); // the bench closes stdin to stop it
   process.stdin.resume();
 }
