@@ -32,6 +32,8 @@ export type WorkerReply =
 /** The heap a worker may use: about 4× what its 64 cached contexts need. */
 export const WORKER_HEAP_MB = 128;
 const WORKERS = 2;
+/** Building a context (runtime + lockdown, ~5 ms) is not the handler's time; this bounds it. */
+const SETUP_LIMIT_MS = 30_000;
 /** A worker whose current evaluation has run this long is only given work when every worker is busy. */
 const SLOW_MS = 20;
 const WORKER_FILE = fileURLToPath(new URL('./evaluator-worker.mjs', import.meta.url));
@@ -40,12 +42,15 @@ interface Pending {
   id: number;
   job: WorkerJob;
   resolve(reply: WorkerReply): void;
-  /** When it reached the head of its worker's queue (performance.now()). */
+  /** When it reached the head of its worker's queue, or its context was built (performance.now()). */
   startedAt: number;
+  /** The worker is building a context for it: the handler's clock has not started. */
+  inSetup: boolean;
 }
 
 interface Reply {
   id: number;
+  phase?: 'setup' | 'run';
   result?: string;
   missing?: true;
   compileError?: string;
@@ -100,6 +105,17 @@ class EvaluatorWorker {
   }
 
   private reply(m: Reply): void {
+    if (m.phase) {
+      const head = this.queue[0];
+      if (head?.id === m.id) {
+        head.inSetup = m.phase === 'setup';
+        head.startedAt = performance.now();
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        this.arm();
+      }
+      return;
+    }
     const index = this.queue.findIndex((p) => p.id === m.id);
     if (index < 0) return;
     const [p] = this.queue.splice(index, 1) as [Pending];
@@ -121,12 +137,13 @@ class EvaluatorWorker {
     if (this.timer || this.dead || !this.ready) return;
     const head = this.queue[0];
     if (!head) return;
-    const wait = Math.max(0, head.startedAt + head.job.timeoutMs - performance.now());
+    const limit = (p: Pending) => (p.inSetup ? SETUP_LIMIT_MS : p.job.timeoutMs);
+    const wait = Math.max(0, head.startedAt + limit(head) - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       const now = this.queue[0];
       if (!now) return;
-      if (performance.now() - now.startedAt >= now.job.timeoutMs) this.fail('timeout', `Execution timed out after ${now.job.timeoutMs} ms`);
+      if (performance.now() - now.startedAt >= limit(now)) this.fail('timeout', `Execution timed out after ${now.job.timeoutMs} ms`);
       else this.arm();
     }, wait);
     this.timer.unref();
@@ -171,7 +188,7 @@ function pick(): EvaluatorWorker {
 
 export function runInWorker(job: WorkerJob): Promise<WorkerReply> {
   return new Promise((resolve) => {
-    pick().send({ id: nextId++, job, resolve, startedAt: 0 });
+    pick().send({ id: nextId++, job, resolve, startedAt: 0, inSetup: false });
   });
 }
 

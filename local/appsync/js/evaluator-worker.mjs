@@ -14,7 +14,8 @@
 //     context whose handler added a global is discarded after that request.
 //
 // Messages in: { id, hash, scriptName, source?, request }. Out: { id, result } (JSON text),
-// { id, missing: true } (send the source again) or { id, compileError }.
+// { id, missing: true } (send the source again) or { id, compileError }; around building a new
+// context, { id, phase: 'setup' } and { id, phase: 'run' }.
 import { randomBytes } from 'node:crypto';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -44,12 +45,15 @@ function createInstance(hash) {
   return { invoke, sandbox, baseline: Reflect.ownKeys(sandbox).length };
 }
 
-function instance(hash) {
+function instance(id, hash) {
   let found = contexts.get(hash);
   if (found) {
     contexts.delete(hash);
   } else {
+    // Building a context is the runtime's work, not the handler's: the time limit starts after it.
+    parentPort.postMessage({ id, phase: 'setup' });
     found = createInstance(hash);
+    parentPort.postMessage({ id, phase: 'run' });
     if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value);
   }
   contexts.set(hash, found);
@@ -68,7 +72,7 @@ parentPort.on('message', (msg) => {
   if (!sources.has(msg.hash)) return parentPort.postMessage({ id: msg.id, missing: true });
   let inst;
   try {
-    inst = instance(msg.hash);
+    inst = instance(msg.id, msg.hash);
   } catch (e) {
     return parentPort.postMessage({ id: msg.id, compileError: `${e?.name ?? 'Error'}: ${e?.message ?? String(e)}` });
   }
