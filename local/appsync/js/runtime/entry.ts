@@ -137,6 +137,8 @@ define('__appsync_setup__', (scriptName: string) => {
   delete g.__appsync_setup__;
   if (typeof defined === 'function') loader = defined;
   setUserScriptName(scriptName);
+  // Load ICU's time zone data now, in the (untimed) setup, not in the first handler's time limit.
+  new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'long' }).format(0);
   const locked = lockdown();
   resetStatics = locked.resetStatics;
   return { globals: locked.globals, invoke };
