@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { ResolverDefinition } from '../../resolvers/manifest-types.ts';
+import { DocumentCache } from './document-cache.ts';
 import { FieldError, formatError, type AppSyncErrorEntry, type ResolverErrorDetail } from './errors.ts';
 import { budgetError, DEFAULT_LIMITS, parseWithinBudget, depthLimitError, operationCost, resolverCeiling, RESOLVER_LIMIT_ERROR, selectedOperation, type OperationCost, type RequestLimits } from './limits.ts';
 import { runResolver, type ResolverContext, type ResolverRuntime } from './run-resolver.ts';
@@ -76,7 +77,7 @@ export function createExecutor(options: ExecutorOptions) {
     rootResolverFields.set(r.typeName, set);
   }
   const rootTypeName = { query: options.schema.getQueryType()?.name, mutation: options.schema.getMutationType()?.name, subscription: options.schema.getSubscriptionType()?.name };
-  const documents = new Map<string, CachedDocument>();
+  const documents = new DocumentCache<CachedDocument>();
 
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionState> = async (source, args, state, info) => {
     const typeName = info.parentType.name;
@@ -142,7 +143,6 @@ export function createExecutor(options: ExecutorOptions) {
       }
       if (!('kind' in doc)) return [doc];
       cached = { doc, costs: new Map(), valid: undefined };
-      if (documents.size > 500) documents.clear();
       documents.set(query, cached);
     }
     const operation = selectedOperation(cached.doc, operationName);
@@ -163,7 +163,7 @@ export function createExecutor(options: ExecutorOptions) {
   }
 
   /** `variablesBytes`: size of the request's variables as sent (the HTTP layer knows it without re-encoding). */
-  return async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>, variablesBytes = 0): Promise<AppSyncResponse> {
+  const run = async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>, variablesBytes = 0): Promise<AppSyncResponse> {
     const doc = document(request.query, request.operationName, variablesBytes);
     if (Array.isArray(doc)) return { data: null, errors: doc };
     if (getOperationAST(doc, request.operationName)?.operation === 'subscription') {
@@ -182,6 +182,7 @@ export function createExecutor(options: ExecutorOptions) {
     const errors = [...(result.errors ?? []).map((e) => formatError(e, result.data === undefined ? 'ValidationError' : null)), ...state.appended];
     return errors.length ? { data: result.data ?? null, errors } : { data: result.data ?? null };
   };
+  return Object.assign(run, { documents });
 }
 
 function appendedEntry(e: ResolverErrorDetail, path: { prev: unknown; key: string | number } | undefined): AppSyncErrorEntry {
