@@ -24,7 +24,7 @@
 // effects they expect). For a 10% lift on a 10% baseline this plans 1.92× the fixed-horizon n
 // (τ = 0.1·p̄: 1.95×) and, with daily looks, reaches TREATMENT_BETTER in ~86% of runs by 2×
 // (τ = 0.1·p̄: ~85%); the choice matters little near the optimum, which is why it sits there.
-import { normalCdf } from './distributions.ts';
+import { normalCdf, normalQuantile } from './distributions.ts';
 import { finiteOrNull } from './finite.ts';
 import { DEFAULT_RELATIVE_EFFECT_SCALE } from './msprt.ts';
 
@@ -77,13 +77,20 @@ export function sequentialSampleSizePerVariant(input: SequentialPlanInput): numb
   if (!(power > 0 && power < 1)) return null;
   const reaches = (n: number): boolean => (sequentialPowerAtLook(n, input) ?? 0) >= power;
   if (sequentialPowerAtLook(1, input) === null) return null;
-  // The power grows with n (√n·|δ| outruns the slowly growing c): double, then bisect on integers.
-  let hi = 1;
+  // The power grows with n (√n·|δ| outruns the slowly growing c). Bracket around the fixed-horizon
+  // n with z = 3 + z_power (c is about 3 near the plan), then bisect on integers.
+  const p1 = input.baselineRate;
+  const p2 = p1 * (1 + input.relativeMde);
+  const guess = Math.max(1, Math.floor(((3 + normalQuantile(power)) ** 2 * (p1 * (1 - p1) + p2 * (1 - p2))) / (p2 - p1) ** 2));
+  let lo = guess;
+  let hi = guess;
+  while (reaches(lo) && lo > 1) lo = Math.floor(lo / 2);
   while (!reaches(hi)) {
     hi *= 2;
     if (hi > 2 ** 40) return null;
   }
-  let lo = Math.floor(hi / 2);
+  if (reaches(lo)) return lo; // lo = 1 already reaches
+  // Now lo does not reach and hi does.
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (reaches(mid)) hi = mid;
