@@ -9,7 +9,7 @@ import { callGraphql } from '../shared/graphql-client.ts';
 import { keys } from '../shared/items.ts';
 import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
 import { transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
-import { foldChange, isZero, TOTAL_FIELDS, type Change, type Image, type Totals } from './fold.ts';
+import { foldChange, isZero, parseDeltaKey, TOTAL_FIELDS, type Change, type Image, type Totals } from './fold.ts';
 
 export interface StreamRecord {
   eventID: string;
@@ -63,7 +63,7 @@ async function commit(records: StreamRecord[], deltas: Map<string, Totals>): Pro
   const last = records[records.length - 1]!.dynamodb.SequenceNumber;
   const now = new Date().toISOString();
   const updates = [...deltas].map(([key, d]) => {
-    const [experimentId, variant] = key.split('|') as [string, string];
+    const { experimentId, variant } = parseDeltaKey(key);
     return aggregateUpdate(experimentId, variant, d, now);
   });
   for (let chunk = 0; chunk * MAX_UPDATES_PER_TRANSACTION < updates.length; chunk += 1) {
@@ -121,7 +121,7 @@ export async function handler(event: StreamEvent): Promise<{ experiments: number
   const deltas = foldBatch(event.Records);
   if (!deltas.size) return { experiments: 0, variants: 0 };
   await commit(event.Records, deltas);
-  const experiments = [...new Set([...deltas.keys()].map((k) => k.split('|')[0]!))];
+  const experiments = [...new Set([...deltas.keys()].map((k) => parseDeltaKey(k).experimentId))];
   await publish(experiments);
   return { experiments: experiments.length, variants: deltas.size };
 }
