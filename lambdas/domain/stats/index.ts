@@ -34,4 +34,4 @@ export {
 } from './sequentialSampleSize.ts';
 export { decide, DECISIONS, type Decision, type DecisionInput, type DecisionOutput, type TreatmentDecision, type SequentialPlan } from './decision.ts';
 export { funnel, isReferrer, type FunnelTotals, type FunnelOutput } from './funnel.ts';
-export { computeResults, phaseStatsInput, phaseVariants, DEFAULT_ALPHA, type ResultsInput, type ResultsOutput, type PhaseInfo, type VariantTotals } from './results.ts';
+export { computePhaseResults, phaseStatsInput, phaseVariants, DEFAULT_ALPHA, type ResultsInput, type ResultsOutput, type PhaseInfo, type VariantTotals } from './results.ts';

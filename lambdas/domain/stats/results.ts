@@ -1,4 +1,4 @@
-// computeResults: the whole readout of one phase of an experiment, from that phase's totals. Pure:
+// computePhaseResults: the whole readout of one phase of an experiment, from that phase's totals. Pure:
 // the results resolver, the frozen readout at stop and the scheduled analysis (which stores the
 // running minimum of the always-valid p-value between looks) all call it.
 //
@@ -128,7 +128,7 @@ export function phaseStatsInput(input: ResultsInput): StatsInput {
 }
 
 /** The readout of one phase. Throws StatsInputError for inconsistent totals (e.g. conversions > users). */
-export function computeResults(input: ResultsInput): ResultsOutput {
+export function computePhaseResults(input: ResultsInput): ResultsOutput {
   const alpha = input.alpha ?? DEFAULT_ALPHA;
   const variants = phaseVariants(input);
   const stats = analyze(phaseStatsInput(input));

@@ -3,7 +3,7 @@ import { analyze } from '../../../lambdas/domain/stats/analyze.ts';
 import { decide } from '../../../lambdas/domain/stats/decision.ts';
 import { StatsInputError } from '../../../lambdas/domain/stats/errors.ts';
 import { funnel, isReferrer } from '../../../lambdas/domain/stats/funnel.ts';
-import { computeResults, phaseStatsInput, type ResultsInput, type VariantTotals } from '../../../lambdas/domain/stats/results.ts';
+import { computePhaseResults, phaseStatsInput, type ResultsInput, type VariantTotals } from '../../../lambdas/domain/stats/results.ts';
 import { wilsonInterval } from '../../../lambdas/domain/stats/wilson.ts';
 
 const totals = (key: string, exposures: number, convertingReferrers: number, extra: Partial<VariantTotals> = {}): VariantTotals => ({
@@ -42,7 +42,7 @@ describe('funnel', () => {
   });
 });
 
-describe('computeResults (one phase)', () => {
+describe('computePhaseResults (one phase)', () => {
   const base: ResultsInput = {
     experimentId: 'exp-1',
     control: 'A',
@@ -54,13 +54,13 @@ describe('computeResults (one phase)', () => {
 
   it('tests the split against the phase’s own weights', () => {
     expect(phaseStatsInput(base).expectedSplit).toEqual({ A: 0.5, B: 0.5 });
-    expect(computeResults(base).srm.mismatch).toBe(false);
+    expect(computePhaseResults(base).srm.mismatch).toBe(false);
     // The same users judged against the pre-ramp weights would be a mismatch: that is what per-phase SRM avoids.
-    expect(computeResults({ ...base, phase: { ...base.phase, weights: { A: 0.9, B: 0.1 } } }).srm.mismatch).toBe(true);
+    expect(computePhaseResults({ ...base, phase: { ...base.phase, weights: { A: 0.9, B: 0.1 } } }).srm.mismatch).toBe(true);
   });
 
   it('adds phase, final, the decision per treatment, and the sequential plan as the sample size', () => {
-    const r = computeResults(base);
+    const r = computePhaseResults(base);
     expect(r).toMatchObject({ experimentId: 'exp-1', phase: 2, final: false, control: 'A', alpha: 0.05, computedAt: base.computedAt });
     const expected = decide({ relativeMde: 0.1, control: { key: 'A', users: 10_000, conversions: 1_000 }, treatments: [{ key: 'B', users: 10_050, conversions: 1_030 }] });
     const b = r.variants.find((v) => v.key === 'B')!;
@@ -78,12 +78,12 @@ describe('computeResults (one phase)', () => {
     expect(r.sampleSize!.fixedHorizonUsersPerVariant).toBe(14_751);
     expect(r.sampleSize!.progress).toBeCloseTo(10_000 / expected.plan.requiredUsersPerVariant!, 12);
     expect(r.variants[1]!.funnel.exposures).toBe(10_050);
-    expect(computeResults({ ...base, final: true }).final).toBe(true);
-    expect(computeResults({ ...base, minimumDetectableEffect: null }).sampleSize).toBeNull();
+    expect(computePhaseResults({ ...base, final: true }).final).toBe(true);
+    expect(computePhaseResults({ ...base, minimumDetectableEffect: null }).sampleSize).toBeNull();
   });
 
   it('carries the stored running minimum per treatment', () => {
-    const r = computeResults({ ...base, previousSequentialPValues: { B: 0.001 } });
+    const r = computePhaseResults({ ...base, previousSequentialPValues: { B: 0.001 } });
     const b = r.variants[1]!.vsControl!;
     expect(b.sequentialPValue).toBe(0.001);
     expect(b.decision).toBe('TREATMENT_BETTER');
@@ -91,8 +91,8 @@ describe('computeResults (one phase)', () => {
   });
 
   it('counts only the phase’s variants; a variant without totals is zero; bad totals throw StatsInputError', () => {
-    const r = computeResults({ ...base, phase: { ...base.phase, weights: { A: 0.5, B: 0.3, C: 0.2 } }, variants: [totals('A', 100, 10), totals('B', 60, 6), totals('Z', 5, 1)] });
+    const r = computePhaseResults({ ...base, phase: { ...base.phase, weights: { A: 0.5, B: 0.3, C: 0.2 } }, variants: [totals('A', 100, 10), totals('B', 60, 6), totals('Z', 5, 1)] });
     expect(r.variants.map((v) => [v.key, v.users])).toEqual([['A', 100], ['B', 60], ['C', 0]]);
-    expect(() => computeResults({ ...base, variants: [totals('A', 10, 20), totals('B', 10, 1)] })).toThrow(StatsInputError);
+    expect(() => computePhaseResults({ ...base, variants: [totals('A', 10, 20), totals('B', 10, 1)] })).toThrow(StatsInputError);
   });
 });
