@@ -1,0 +1,86 @@
+// Phases of an experiment (issue 12). Phase 1 begins at the first start; any later change to the
+// weights or to the set of variants opens the next phase, recording its start time, weights and
+// coverage — like GrowthBook's "new phase" and LaunchDarkly's iterations. Users keep the variant
+// they were first given; each assignment records the phase it was made in, and a phase's analysis
+// counts only its own users (lambdas/domain/stats/results.ts says why pooling phases is wrong).
+//
+// A coverage-only change stays in the phase: the weights still say where each arriving user lands,
+// so the arms stay comparable and the split SRM tests is unchanged; the phase records the coverage
+// it began with. Pause and resume do not open a phase either (nobody's chances change).
+// Pure: times are passed in.
+
+export interface Phase {
+  /** 1, 2, ... */
+  number: number;
+  startedAt: string;
+  /** When the next phase began or the experiment stopped; null while current. */
+  endedAt: string | null;
+  /** Share of enrolled users per variant key (adds up to 1). */
+  weights: Record<string, number>;
+  /** Share of traffic enrolled when the phase began. */
+  coverage: number;
+}
+
+interface PhasedExperiment {
+  variants: readonly { key: string; weight: number }[];
+  coverage: number;
+  startedAt: string | null;
+  stoppedAt?: string | null;
+  phases?: readonly Phase[] | null;
+}
+
+export const weightsOf = (variants: readonly { key: string; weight: number }[]): Record<string, number> =>
+  Object.fromEntries(variants.map((v) => [v.key, v.weight]));
+
+/** Same variant keys with the same weights (order does not matter). */
+export function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && a[k] === b[k]);
+}
+
+/**
+ * The experiment's phases. Experiments started before phases existed have none stored: they get
+ * one phase from their start with their current weights.
+ */
+export function phasesOf(e: PhasedExperiment): Phase[] {
+  if (e.phases && e.phases.length > 0) return e.phases.map((p) => ({ ...p, weights: { ...p.weights } }));
+  if (!e.startedAt) return [];
+  return [{ number: 1, startedAt: e.startedAt, endedAt: e.stoppedAt ?? null, weights: weightsOf(e.variants), coverage: e.coverage }];
+}
+
+/** The current (last) phase, or null before the first start. */
+export function currentPhase(e: PhasedExperiment): Phase | null {
+  const phases = phasesOf(e);
+  return phases[phases.length - 1] ?? null;
+}
+
+/** Phase `number`, or the current one when number is undefined/null; null when there is no such phase. */
+export function phaseNumbered(e: PhasedExperiment, number?: number | null): Phase | null {
+  if (number === undefined || number === null) return currentPhase(e);
+  return phasesOf(e).find((p) => p.number === number) ?? null;
+}
+
+/** Phases after the first start: phase 1 with the weights and coverage at that moment. */
+export function phasesAtFirstStart(e: PhasedExperiment, at: string): Phase[] {
+  return [{ number: 1, startedAt: at, endedAt: null, weights: weightsOf(e.variants), coverage: e.coverage }];
+}
+
+/**
+ * Phases after an update of a started experiment from `before` to `after`: a new phase when the
+ * weights or variants changed, otherwise the same phases.
+ */
+export function phasesAfterUpdate(before: PhasedExperiment, after: PhasedExperiment, at: string): Phase[] {
+  const phases = phasesOf(before);
+  const current = phases[phases.length - 1];
+  if (!current) return phases; // not started: nothing to record
+  const weights = weightsOf(after.variants);
+  if (sameWeights(current.weights, weights)) return phases;
+  return [...phases.slice(0, -1), { ...current, endedAt: at }, { number: current.number + 1, startedAt: at, endedAt: null, weights, coverage: after.coverage }];
+}
+
+/** Phases after a stop: the current one ends. */
+export function phasesAtStop(e: PhasedExperiment, at: string): Phase[] {
+  const phases = phasesOf(e);
+  const current = phases[phases.length - 1];
+  return current ? [...phases.slice(0, -1), { ...current, endedAt: current.endedAt ?? at }] : phases;
+}
