@@ -54,12 +54,24 @@ export type Comparison = {
   __typename?: 'Comparison';
   absoluteLift: Maybe<Scalars['Float']['output']>;
   absoluteLiftCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** Always-valid interval of the absolute lift (covers it at every look at once). */
+  alwaysValidCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   chanceToBeatControl: Maybe<Scalars['Float']['output']>;
+  /** What the team may do now; safe to check at any look. */
+  decision: Decision;
+  /** One line saying why. */
+  decisionReason: Maybe<Scalars['String']['output']>;
+  /** Fixed-horizon z-test: valid only at a sample size planned in advance and looked at once. */
   pValue: Maybe<Scalars['Float']['output']>;
+  /** Holm-adjusted fixed-horizon p-value (same caveat). */
   pValueAdjusted: Maybe<Scalars['Float']['output']>;
   relativeLift: Maybe<Scalars['Float']['output']>;
   relativeLiftCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** Always-valid (mSPRT) p-value: the running minimum over every look of this phase. */
   sequentialPValue: Maybe<Scalars['Float']['output']>;
+  /** sequentialPValue, Holm-adjusted across treatments: the decision compares it with alpha. */
+  sequentialPValueAdjusted: Maybe<Scalars['Float']['output']>;
+  /** decision is TREATMENT_BETTER or TREATMENT_WORSE. */
   significant: Scalars['Boolean']['output'];
 };
 
@@ -77,6 +89,13 @@ export type CreateExperimentInput = {
   salt?: InputMaybe<Scalars['String']['input']>;
   variants: Array<VariantInput>;
 };
+
+/** The per-treatment decision of the always-valid test. */
+export type Decision =
+  | 'KEEP_RUNNING'
+  | 'NO_DIFFERENCE'
+  | 'TREATMENT_BETTER'
+  | 'TREATMENT_WORSE';
 
 export type EventKind =
   | 'CLICK'
@@ -125,18 +144,26 @@ export type ExperimentStatus =
 export type Funnel = {
   __typename?: 'Funnel';
   clickThrough: Maybe<Scalars['Float']['output']>;
+  /** Wilson interval of clickThrough (null when clicks exceed invites). */
+  clickThroughCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   clicks: Scalars['Int']['output'];
   conversions: Scalars['Int']['output'];
   conversionsPerReferrer: Maybe<Scalars['Float']['output']>;
   exposures: Scalars['Int']['output'];
+  /** Referrers (invited, or brought a signup or a conversion) per enrolled user. */
   inviteRate: Maybe<Scalars['Float']['output']>;
+  /** Wilson interval of inviteRate. */
+  inviteRateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   invites: Scalars['Int']['output'];
   invitesPerReferrer: Maybe<Scalars['Float']['output']>;
   referrers: Scalars['Int']['output'];
   revenue: Scalars['Float']['output'];
   revenuePerReferrer: Maybe<Scalars['Float']['output']>;
   signupRate: Maybe<Scalars['Float']['output']>;
+  /** Wilson interval of signupRate (null when signups exceed clicks). */
+  signupRateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   signups: Scalars['Int']['output'];
+  /** K: signups per enrolled user. */
   viralCoefficient: Maybe<Scalars['Float']['output']>;
 };
 
@@ -259,6 +286,7 @@ export type Query = {
   experiments: ExperimentConnection;
   liveCounts: Maybe<LiveCounts>;
   referralCode: ReferralCode;
+  /** Results of one phase (default: the current one). */
   results: Maybe<Results>;
 };
 
@@ -294,6 +322,7 @@ export type QueryReferralCodeArgs = {
 
 export type QueryResultsArgs = {
   experimentId: Scalars['ID']['input'];
+  phase?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RecordClickInput = {
@@ -359,7 +388,11 @@ export type Results = {
   computedAt: Scalars['AWSDateTime']['output'];
   control: Scalars['String']['output'];
   experimentId: Scalars['ID']['output'];
+  /** True for the frozen readout of a stopped experiment. */
+  final: Scalars['Boolean']['output'];
   metrics: Array<MetricResult>;
+  /** The phase these results count (only users assigned in it). */
+  phase: Scalars['Int']['output'];
   sampleSize: Maybe<SampleSizeProgress>;
   srm: Srm;
   variants: Array<VariantResult>;
@@ -367,9 +400,12 @@ export type Results = {
 
 export type SampleSizeProgress = {
   __typename?: 'SampleSizeProgress';
+  /** Users per variant a single fixed-horizon look would need (for information). */
+  fixedHorizonUsersPerVariant: Maybe<Scalars['Int']['output']>;
   minimumDetectableEffect: Scalars['Float']['output'];
   /** smallestVariantUsers / requiredUsersPerVariant, capped at 1. */
   progress: Maybe<Scalars['Float']['output']>;
+  /** Users per variant the sequential (always-valid) test needs for 80% power at the MDE. */
   requiredUsersPerVariant: Maybe<Scalars['Int']['output']>;
   smallestVariantUsers: Scalars['Int']['output'];
 };
@@ -544,6 +580,7 @@ export type ResolversTypes = {
   Channel: Channel;
   Comparison: ResolverTypeWrapper<Comparison>;
   CreateExperimentInput: CreateExperimentInput;
+  Decision: Decision;
   EventKind: EventKind;
   Experiment: ResolverTypeWrapper<Experiment>;
   ExperimentConnection: ResolverTypeWrapper<ExperimentConnection>;
@@ -713,12 +750,16 @@ export type AssignmentResolvers<ContextType = any, ParentType extends ResolversP
 export type ComparisonResolvers<ContextType = any, ParentType extends ResolversParentTypes['Comparison'] = ResolversParentTypes['Comparison']> = {
   absoluteLift?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   absoluteLiftCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  alwaysValidCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   chanceToBeatControl?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+  decisionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   pValueAdjusted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   relativeLift?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   relativeLiftCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   sequentialPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sequentialPValueAdjusted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   significant?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -752,17 +793,20 @@ export type ExperimentConnectionResolvers<ContextType = any, ParentType extends 
 
 export type FunnelResolvers<ContextType = any, ParentType extends ResolversParentTypes['Funnel'] = ResolversParentTypes['Funnel']> = {
   clickThrough?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  clickThroughCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   conversions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   conversionsPerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   exposures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inviteRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  inviteRateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   invites?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   invitesPerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   referrers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   revenuePerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   signupRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  signupRateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   signups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viralCoefficient?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -843,7 +887,9 @@ export type ResultsResolvers<ContextType = any, ParentType extends ResolversPare
   computedAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
   control?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   metrics?: Resolver<Array<ResolversTypes['MetricResult']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sampleSize?: Resolver<Maybe<ResolversTypes['SampleSizeProgress']>, ParentType, ContextType>;
   srm?: Resolver<ResolversTypes['Srm'], ParentType, ContextType>;
   variants?: Resolver<Array<ResolversTypes['VariantResult']>, ParentType, ContextType>;
@@ -851,6 +897,7 @@ export type ResultsResolvers<ContextType = any, ParentType extends ResolversPare
 };
 
 export type SampleSizeProgressResolvers<ContextType = any, ParentType extends ResolversParentTypes['SampleSizeProgress'] = ResolversParentTypes['SampleSizeProgress']> = {
+  fixedHorizonUsersPerVariant?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   minimumDetectableEffect?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   requiredUsersPerVariant?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1075,10 +1122,11 @@ export type RecordConversionMutation = { __typename?: 'Mutation', recordConversi
 
 export type GetResultsQueryVariables = Exact<{
   experimentId: Scalars['ID']['input'];
+  phase?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type GetResultsQuery = { __typename?: 'Query', results: { __typename?: 'Results', experimentId: string, control: string, alpha: number, computedAt: string, srm: { __typename?: 'Srm', chiSquare: number | null, pValue: number | null, mismatch: boolean }, variants: Array<{ __typename?: 'VariantResult', key: string, users: number, conversions: number, rate: number | null, rateCi: Array<number | null> | null, funnel: { __typename?: 'Funnel', exposures: number, referrers: number, invites: number, clicks: number, signups: number, conversions: number, revenue: number, inviteRate: number | null, invitesPerReferrer: number | null, clickThrough: number | null, signupRate: number | null, conversionsPerReferrer: number | null, revenuePerReferrer: number | null, viralCoefficient: number | null }, vsControl: { __typename?: 'Comparison', absoluteLift: number | null, absoluteLiftCi: Array<number | null> | null, relativeLift: number | null, relativeLiftCi: Array<number | null> | null, pValue: number | null, pValueAdjusted: number | null, chanceToBeatControl: number | null, sequentialPValue: number | null, significant: boolean } | null }>, metrics: Array<{ __typename?: 'MetricResult', name: string, variants: Array<{ __typename?: 'MetricVariantResult', key: string, mean: number | null, vsControl: { __typename?: 'MetricComparison', difference: number | null, differenceCi: Array<number | null> | null, pValue: number | null } | null }> }>, sampleSize: { __typename?: 'SampleSizeProgress', minimumDetectableEffect: number, requiredUsersPerVariant: number | null, smallestVariantUsers: number, progress: number | null } | null } | null };
+export type GetResultsQuery = { __typename?: 'Query', results: { __typename?: 'Results', experimentId: string, phase: number, final: boolean, control: string, alpha: number, computedAt: string, srm: { __typename?: 'Srm', chiSquare: number | null, pValue: number | null, mismatch: boolean }, variants: Array<{ __typename?: 'VariantResult', key: string, users: number, conversions: number, rate: number | null, rateCi: Array<number | null> | null, funnel: { __typename?: 'Funnel', exposures: number, referrers: number, invites: number, clicks: number, signups: number, conversions: number, revenue: number, inviteRate: number | null, invitesPerReferrer: number | null, clickThrough: number | null, signupRate: number | null, conversionsPerReferrer: number | null, revenuePerReferrer: number | null, viralCoefficient: number | null, inviteRateCi: Array<number | null> | null, clickThroughCi: Array<number | null> | null, signupRateCi: Array<number | null> | null }, vsControl: { __typename?: 'Comparison', absoluteLift: number | null, absoluteLiftCi: Array<number | null> | null, relativeLift: number | null, relativeLiftCi: Array<number | null> | null, pValue: number | null, pValueAdjusted: number | null, chanceToBeatControl: number | null, sequentialPValue: number | null, sequentialPValueAdjusted: number | null, alwaysValidCi: Array<number | null> | null, decision: Decision, decisionReason: string | null, significant: boolean } | null }>, metrics: Array<{ __typename?: 'MetricResult', name: string, variants: Array<{ __typename?: 'MetricVariantResult', key: string, mean: number | null, vsControl: { __typename?: 'MetricComparison', difference: number | null, differenceCi: Array<number | null> | null, pValue: number | null } | null }> }>, sampleSize: { __typename?: 'SampleSizeProgress', minimumDetectableEffect: number, requiredUsersPerVariant: number | null, fixedHorizonUsersPerVariant: number | null, smallestVariantUsers: number, progress: number | null } | null } | null };
 
 export const AssignmentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AssignmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Assignment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"enrolled"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"isNew"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"assignedAt"}}]}}]} as unknown as DocumentNode<AssignmentFieldsFragment, unknown>;
 export const LiveCountsFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LiveCountsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LiveCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}}]}}]}}]} as unknown as DocumentNode<LiveCountsFieldsFragment, unknown>;
@@ -1101,4 +1149,4 @@ export const RecordInviteDocument = {"kind":"Document","definitions":[{"kind":"O
 export const RecordClickDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordClick"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordClickInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordClick"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordClickMutation, RecordClickMutationVariables>;
 export const RecordSignupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordSignup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordSignupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordSignup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordSignupMutation, RecordSignupMutationVariables>;
 export const RecordConversionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordConversion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordConversionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordConversion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordConversionMutation, RecordConversionMutationVariables>;
-export const GetResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"srm"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chiSquare"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"mismatch"}}]}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"users"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}},{"kind":"Field","name":{"kind":"Name","value":"rateCi"}},{"kind":"Field","name":{"kind":"Name","value":"funnel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"referrers"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}},{"kind":"Field","name":{"kind":"Name","value":"inviteRate"}},{"kind":"Field","name":{"kind":"Name","value":"invitesPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"clickThrough"}},{"kind":"Field","name":{"kind":"Name","value":"signupRate"}},{"kind":"Field","name":{"kind":"Name","value":"conversionsPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"revenuePerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"viralCoefficient"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"absoluteLift"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLift"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"pValueAdjusted"}},{"kind":"Field","name":{"kind":"Name","value":"chanceToBeatControl"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"mean"}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"differenceCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sampleSize"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"requiredUsersPerVariant"}},{"kind":"Field","name":{"kind":"Name","value":"smallestVariantUsers"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}}]}}]}}]}}]} as unknown as DocumentNode<GetResultsQuery, GetResultsQueryVariables>;
+export const GetResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phase"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"phase"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phase"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"final"}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"srm"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chiSquare"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"mismatch"}}]}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"users"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}},{"kind":"Field","name":{"kind":"Name","value":"rateCi"}},{"kind":"Field","name":{"kind":"Name","value":"funnel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"referrers"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}},{"kind":"Field","name":{"kind":"Name","value":"inviteRate"}},{"kind":"Field","name":{"kind":"Name","value":"invitesPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"clickThrough"}},{"kind":"Field","name":{"kind":"Name","value":"signupRate"}},{"kind":"Field","name":{"kind":"Name","value":"conversionsPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"revenuePerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"viralCoefficient"}},{"kind":"Field","name":{"kind":"Name","value":"inviteRateCi"}},{"kind":"Field","name":{"kind":"Name","value":"clickThroughCi"}},{"kind":"Field","name":{"kind":"Name","value":"signupRateCi"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"absoluteLift"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLift"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"pValueAdjusted"}},{"kind":"Field","name":{"kind":"Name","value":"chanceToBeatControl"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValue"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValueAdjusted"}},{"kind":"Field","name":{"kind":"Name","value":"alwaysValidCi"}},{"kind":"Field","name":{"kind":"Name","value":"decision"}},{"kind":"Field","name":{"kind":"Name","value":"decisionReason"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"mean"}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"differenceCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sampleSize"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"requiredUsersPerVariant"}},{"kind":"Field","name":{"kind":"Name","value":"fixedHorizonUsersPerVariant"}},{"kind":"Field","name":{"kind":"Name","value":"smallestVariantUsers"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}}]}}]}}]}}]} as unknown as DocumentNode<GetResultsQuery, GetResultsQueryVariables>;

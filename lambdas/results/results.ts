@@ -1,16 +1,12 @@
-// results(experimentId): one Query of the experiment's partition (its META item and one totals
-// item per variant), then pure statistics. The cost does not depend on how many events exist.
-//
-// The primary metric is the share of enrolled users who brought at least one converting referee
-// ("converting referrers"); per-user metrics (invites, conversions, revenue per enrolled user)
-// use Welch's t-test on the sums and sums of squares the aggregator keeps.
+// results(experimentId, phase): one Query of the experiment's partition (its META item, its
+// totals per (phase, variant) and, once stopped, its frozen readouts), then pure statistics
+// (computePhaseResults in lambdas/domain/stats/results.ts). The cost does not depend on how many
+// events exist.
 import { NotFoundError } from '../domain/errors.ts';
-import { analyze } from '../domain/stats/analyze.ts';
-import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
+import { computePhaseResults, type ResultsOutput } from '../domain/stats/results.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
-import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
-import { funnel } from './metrics.ts';
+import { readExperimentPartition, totalsOf, type ExperimentPartition } from '../shared/partition.ts';
 
 export const ALPHA = 0.05;
 
@@ -18,45 +14,23 @@ export async function getResults(event: AppSyncResolverEvent) {
   const experimentId = requireId(event.arguments, 'experimentId');
   const partition = await readExperimentPartition(experimentId);
   if (!partition) throw new NotFoundError('Experiment', experimentId);
+  return computeResults(partition);
+}
+
+/**
+ * The results of one phase of an experiment's partition, with no I/O. `previousSequentialPValues`
+ * (per treatment key) carries the stored running minimum of the always-valid p-value.
+ */
+export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}, phase = 1): ResultsOutput {
   const { experiment } = partition;
-  const of = (key: string) => totalsOf(partition, key);
-  const metric = (name: string, sum: 'invites' | 'conversions' | 'revenue', sumSq: 'invitesSumSq' | 'conversionsSumSq' | 'revenueSumSq') => ({
-    name,
-    variants: experiment.variants.map((v) => ({ key: v.key, users: of(v.key).exposures, sum: of(v.key)[sum], sumSquares: of(v.key)[sumSq] })),
-  });
-  const stats = analyze({
-    alpha: ALPHA,
-    control: experiment.control,
-    expectedSplit: Object.fromEntries(experiment.variants.map((v) => [v.key, v.weight])),
-    variants: experiment.variants.map((v) => ({ key: v.key, users: of(v.key).exposures, conversions: of(v.key).convertingReferrers })),
-    metrics: [
-      metric('invitesPerUser', 'invites', 'invitesSumSq'),
-      metric('conversionsPerUser', 'conversions', 'conversionsSumSq'),
-      metric('revenuePerUser', 'revenue', 'revenueSumSq'),
-    ],
-  });
-
-  const control = of(experiment.control);
-  const smallest = Math.min(...experiment.variants.map((v) => of(v.key).exposures));
-  const baseline = control.exposures > 0 ? control.convertingReferrers / control.exposures : null;
-  const mde = experiment.minimumDetectableEffect;
-  const required = mde && baseline ? requiredSampleSizePerVariant({ baselineRate: baseline, relativeMde: mde, alpha: ALPHA }) : null;
-
-  return {
-    experimentId,
+  return computePhaseResults({
+    experimentId: experiment.id,
     control: experiment.control,
     alpha: ALPHA,
-    srm: stats.srm,
-    variants: stats.variants.map((v) => ({ ...v, funnel: funnel(of(v.key)) })),
-    metrics: stats.metrics,
-    sampleSize: mde
-      ? {
-          minimumDetectableEffect: mde,
-          requiredUsersPerVariant: required,
-          smallestVariantUsers: smallest,
-          progress: required ? Math.min(1, smallest / required) : null,
-        }
-      : null,
+    minimumDetectableEffect: experiment.minimumDetectableEffect,
+    phase: { number: phase, startedAt: experiment.startedAt, weights: Object.fromEntries(experiment.variants.map((v) => [v.key, v.weight])), coverage: experiment.coverage },
+    variants: experiment.variants.map((v) => ({ key: v.key, ...totalsOf(partition, v.key) })),
+    previousSequentialPValues,
     computedAt: new Date().toISOString(),
-  };
+  });
 }

@@ -25,6 +25,7 @@ import {
   formatPoints,
   formatSignedPercent,
   formatYesNo,
+  formatDecision,
   MISSING,
 } from '../../dashboard/src/format.ts';
 import {
@@ -168,6 +169,7 @@ function expectedResultCells(r: Results): Record<string, Record<string, string>>
       pValueAdjusted: c ? formatP(c.pValueAdjusted) : MISSING,
       chanceToBeatControl: c ? formatChance(c.chanceToBeatControl) : MISSING,
       sequentialPValue: c ? formatP(c.sequentialPValue) : MISSING,
+      decision: c ? formatDecision(c.decision) : MISSING,
       significant: c ? formatYesNo(c.significant) : MISSING,
     };
     if (c) {
