@@ -21,6 +21,8 @@ export interface AppOptions {
   streams?: boolean;
   staticDir?: string;
   routes?: Record<string, () => { contentType: string; body: string }>;
+  /** Overrides of the stream source's settings and poller hooks (tests: small batches, a crash before a checkpoint). */
+  streamOverrides?: { batchSize?: number; beforeCheckpoint?: (shardId: string, lastSequence: string) => void };
 }
 
 export interface App extends LocalStack {
@@ -45,6 +47,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       const { handler } = (await import(join(ROOT, def.entry))) as { handler: (e: unknown) => Promise<unknown> };
       poller = startStreamPoller({
         ...def.streamSource!,
+        ...options.streamOverrides,
         endpoint: stack.dynamodb.endpoint,
         streamArn: stack.streamArns[def.streamSource!.table]!,
         handler,

@@ -1,36 +1,59 @@
-// results(experimentId, phase): one Query of the experiment's partition (its META item, its
-// totals per (phase, variant) and, once stopped, its frozen readouts), then pure statistics
+// results(experimentId, phase): one Query of the experiment's partition (its META item, its totals
+// per (phase, variant) and, once stopped, its frozen readouts), then pure statistics
 // (computePhaseResults in lambdas/domain/stats/results.ts). The cost does not depend on how many
-// events exist.
-import { NotFoundError } from '../domain/errors.ts';
+// events exist. A stopped experiment answers with the readout stored at stop (final: true).
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { computePhaseResults, type ResultsOutput } from '../domain/stats/results.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
-import { readExperimentPartition, totalsOf, type ExperimentPartition } from '../shared/partition.ts';
+import type { HandlerContext } from '../store/context.ts';
+import { totalsOf, type ExperimentPartition } from '../store/stores.ts';
+import { currentPhase, phaseNumbered, phasesOf, weightMap } from '../../model/phases.ts';
 
 export const ALPHA = 0.05;
 
-export async function getResults(event: AppSyncResolverEvent) {
+function requestedPhase(args: Record<string, unknown>): number | undefined {
+  const phase = args.phase;
+  if (phase === undefined || phase === null) return undefined;
+  if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 1) {
+    throw new ValidationError([{ field: 'phase', message: `phase must be a whole number from 1 (got ${JSON.stringify(phase)}); omit it for the current phase` }]);
+  }
+  return phase;
+}
+
+export async function getResults(event: AppSyncResolverEvent, { stores }: HandlerContext) {
   const experimentId = requireId(event.arguments, 'experimentId');
-  const partition = await readExperimentPartition(experimentId);
+  const phase = requestedPhase(event.arguments);
+  const partition = await stores.totals.readPartition(experimentId);
   if (!partition) throw new NotFoundError('Experiment', experimentId);
-  return computeResults(partition);
+  const number = phase ?? currentPhase(partition.experiment)?.number ?? 1;
+  if (phase !== undefined && !phaseNumbered(partition.experiment, phase)) {
+    const count = phasesOf(partition.experiment).length;
+    throw new NotFoundError('Phase', `${phase} of experiment ${experimentId} (${count === 0 ? 'it has not started, so it has no phase yet' : `it has phases 1 to ${count}`})`);
+  }
+  const frozen = partition.readouts.get(number);
+  if (frozen) return frozen;
+  return computeResults(partition, {}, number);
 }
 
 /**
- * The results of one phase of an experiment's partition, with no I/O. `previousSequentialPValues`
- * (per treatment key) carries the stored running minimum of the always-valid p-value.
+ * The results of one phase (default: the current one) of an experiment's partition, with no I/O.
+ * `previousSequentialPValues` (per treatment key) carries the stored running minimum of the
+ * always-valid p-value for that phase.
  */
-export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}, phase = 1): ResultsOutput {
+export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}, phase?: number, final = false): ResultsOutput {
   const { experiment } = partition;
+  // Before the first start there is no phase yet: the draft's weights stand in for phase 1.
+  const p = phaseNumbered(experiment, phase) ?? { number: phase ?? 1, startedAt: null, endedAt: null, weights: experiment.variants.map((v) => ({ key: v.key, weight: v.weight })), coverage: experiment.coverage };
   return computePhaseResults({
     experimentId: experiment.id,
     control: experiment.control,
     alpha: ALPHA,
     minimumDetectableEffect: experiment.minimumDetectableEffect,
-    phase: { number: phase, startedAt: experiment.startedAt, weights: Object.fromEntries(experiment.variants.map((v) => [v.key, v.weight])), coverage: experiment.coverage },
-    variants: experiment.variants.map((v) => ({ key: v.key, ...totalsOf(partition, v.key) })),
+    phase: { number: p.number, startedAt: p.startedAt, endedAt: p.endedAt, weights: weightMap(p.weights), coverage: p.coverage },
+    variants: p.weights.map((w) => ({ key: w.key, ...totalsOf(partition, w.key, p.number) })),
     previousSequentialPValues,
+    final,
     computedAt: new Date().toISOString(),
   });
 }

@@ -39,17 +39,25 @@ async function results(id: string, phase?: number): Promise<Results> {
 
 const assign = (e: string, u: string) => gql<{ assign: { variant: string } }>('mutation($e: ID!, $u: ID!) { assign(experimentId: $e, userId: $u) { variant } }', { e, u });
 
-async function referAndConvert(experimentId: string, referrer: string, referee: string, tag: string) {
+async function refer(experimentId: string, referrer: string, referee: string, tag: string) {
   const code = (await gql<{ referralCode: { code: string } }>('query($e: ID!, $u: ID!) { referralCode(experimentId: $e, userId: $u) { code } }', { e: experimentId, u: referrer })).data!.referralCode.code;
   const signup = await gql('mutation($input: RecordSignupInput!) { recordSignup(input: $input) { outcome } }', { input: { eventId: `su-${tag}`, code, refereeId: referee } }, { iam: true });
   expect(signup.errors).toBeUndefined();
+}
+
+async function convert(experimentId: string, referee: string, tag: string) {
   const conversion = await gql<{ recordConversion: { outcome: string } }>(
     'mutation($input: RecordConversionInput!) { recordConversion(input: $input) { outcome } }',
-    { input: { eventId: `cv-${tag}`, experimentId, refereeId: referee, value: 10 } },
+    { input: { eventId: `cv-${tag}`, experimentId, refereeId: referee, value: 10, currency: 'USD' } },
     { iam: true },
   );
   expect(conversion.errors).toBeUndefined();
   return conversion.data!.recordConversion.outcome;
+}
+
+async function referAndConvert(experimentId: string, referrer: string, referee: string, tag: string) {
+  await refer(experimentId, referrer, referee, tag);
+  return convert(experimentId, referee, tag);
 }
 
 it('a weight change after start opens phase 2: its results count phase-2 users only, with no SRM warning; phase 1 stays readable; stopping freezes the readout', async () => {
@@ -102,18 +110,20 @@ it('a weight change after start opens phase 2: its results count phase-2 users o
   expect(phase1.srm.mismatch).toBe(false);
 
   const unknown = await gql(RESULTS, { id, phase: 3 }, experimenter);
-  expect(unknown.errors?.[0]?.errorType).toBe('NotFound');
-  expect(unknown.errors?.[0]?.message).toMatch(/phase 3/);
+  expect(unknown.errors?.[0]?.errorType).toBe('NotFoundError');
+  expect(unknown.errors?.[0]?.message).toMatch(/Phase 3 of experiment .* \(it has phases 1 to 2\)/);
 
   // Stop: the readout is frozen. A conversion after the stop is kept (counted in the totals and the
   // live counts) but does not change the results.
+  await refer(id, 'p1-3', 'ref-p1-3', 'p1-3');
+  await app.poller!.drain();
   await gql('mutation($id: ID!) { stopExperiment(id: $id) { id } }', { id }, experimenter);
   const frozen2 = await results(id);
   const frozen1 = await results(id, 1);
   expect(frozen2.final).toBe(true);
   expect(frozen1.final).toBe(true);
   const liveBefore = (await gql<{ liveCounts: { variants: { conversions: number }[] } }>('query($id: ID!) { liveCounts(experimentId: $id) { variants { conversions } } }', { id }, experimenter)).data!.liveCounts;
-  expect(await referAndConvert(id, 'p1-3', 'ref-p1-3', 'p1-3')).toBe('COUNTED');
+  expect(await convert(id, 'ref-p1-3', 'p1-3')).toBe('COUNTED');
   await app.poller!.drain();
   const liveAfter = (await gql<{ liveCounts: { variants: { conversions: number }[] } }>('query($id: ID!) { liveCounts(experimentId: $id) { variants { conversions } } }', { id }, experimenter)).data!.liveCounts;
   expect(liveAfter.variants.reduce((s, v) => s + v.conversions, 0)).toBe(liveBefore.variants.reduce((s, v) => s + v.conversions, 0) + 1);

@@ -7,7 +7,12 @@
 // A coverage-only change stays in the phase: the weights still say where each arriving user lands,
 // so the arms stay comparable and the split SRM tests is unchanged; the phase records the coverage
 // it began with. Pause and resume do not open a phase either (nobody's chances change).
-// Pure: times are passed in.
+// Pure, APPSYNC_JS subset (the experiment projection in model/experiment.ts uses phasesOf).
+
+export interface PhaseWeight {
+  key: string;
+  weight: number;
+}
 
 export interface Phase {
   /** 1, 2, ... */
@@ -15,27 +20,35 @@ export interface Phase {
   startedAt: string;
   /** When the next phase began or the experiment stopped; null while current. */
   endedAt: string | null;
-  /** Share of enrolled users per variant key (adds up to 1). */
-  weights: Record<string, number>;
+  /** Share of enrolled users per variant (adds up to 1), in the experiment's variant order. */
+  weights: PhaseWeight[];
   /** Share of traffic enrolled when the phase began. */
   coverage: number;
 }
 
 interface PhasedExperiment {
-  variants: readonly { key: string; weight: number }[];
+  variants: { key: string; weight: number }[];
   coverage: number;
   startedAt: string | null;
   stoppedAt?: string | null;
-  phases?: readonly Phase[] | null;
+  phases?: Phase[] | null;
 }
 
-export const weightsOf = (variants: readonly { key: string; weight: number }[]): Record<string, number> =>
-  Object.fromEntries(variants.map((v) => [v.key, v.weight]));
+export function weightsOf(variants: { key: string; weight: number }[]): PhaseWeight[] {
+  return variants.map((v) => ({ key: v.key, weight: v.weight }));
+}
 
 /** Same variant keys with the same weights (order does not matter). */
-export function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && a[k] === b[k]);
+export function sameWeights(a: PhaseWeight[], b: PhaseWeight[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x) => b.some((y) => y.key === x.key && y.weight === x.weight));
+}
+
+/** A phase's weights as a map from variant key to share. */
+export function weightMap(weights: PhaseWeight[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const w of weights) out[w.key] = w.weight;
+  return out;
 }
 
 /**
@@ -43,7 +56,7 @@ export function sameWeights(a: Record<string, number>, b: Record<string, number>
  * one phase from their start with their current weights.
  */
 export function phasesOf(e: PhasedExperiment): Phase[] {
-  if (e.phases && e.phases.length > 0) return e.phases.map((p) => ({ ...p, weights: { ...p.weights } }));
+  if (e.phases && e.phases.length > 0) return e.phases.map((p) => ({ ...p, weights: p.weights.map((w) => ({ ...w })) }));
   if (!e.startedAt) return [];
   return [{ number: 1, startedAt: e.startedAt, endedAt: e.stoppedAt ?? null, weights: weightsOf(e.variants), coverage: e.coverage }];
 }
@@ -51,7 +64,7 @@ export function phasesOf(e: PhasedExperiment): Phase[] {
 /** The current (last) phase, or null before the first start. */
 export function currentPhase(e: PhasedExperiment): Phase | null {
   const phases = phasesOf(e);
-  return phases[phases.length - 1] ?? null;
+  return phases.length > 0 ? phases[phases.length - 1]! : null;
 }
 
 /** Phase `number`, or the current one when number is undefined/null; null when there is no such phase. */
@@ -71,8 +84,8 @@ export function phasesAtFirstStart(e: PhasedExperiment, at: string): Phase[] {
  */
 export function phasesAfterUpdate(before: PhasedExperiment, after: PhasedExperiment, at: string): Phase[] {
   const phases = phasesOf(before);
-  const current = phases[phases.length - 1];
-  if (!current) return phases; // not started: nothing to record
+  if (phases.length === 0) return phases; // not started: nothing to record
+  const current = phases[phases.length - 1]!;
   const weights = weightsOf(after.variants);
   if (sameWeights(current.weights, weights)) return phases;
   return [...phases.slice(0, -1), { ...current, endedAt: at }, { number: current.number + 1, startedAt: at, endedAt: null, weights, coverage: after.coverage }];
@@ -81,6 +94,7 @@ export function phasesAfterUpdate(before: PhasedExperiment, after: PhasedExperim
 /** Phases after a stop: the current one ends. */
 export function phasesAtStop(e: PhasedExperiment, at: string): Phase[] {
   const phases = phasesOf(e);
-  const current = phases[phases.length - 1];
-  return current ? [...phases.slice(0, -1), { ...current, endedAt: current.endedAt ?? at }] : phases;
+  if (phases.length === 0) return phases;
+  const current = phases[phases.length - 1]!;
+  return [...phases.slice(0, -1), { ...current, endedAt: current.endedAt ?? at }];
 }
