@@ -7,6 +7,7 @@ import type { App } from '../../cli/app.ts';
 import { startTestApp } from '../support/app.ts';
 import { createClient, experimenter } from '../support/client.ts';
 import { pool } from '../support/referral-fixture.ts';
+import { EXPERIMENT_CACHE_MS } from '../../lambdas/assign/assign.ts';
 
 let app: App;
 let gql: ReturnType<typeof createClient>;
@@ -69,8 +70,8 @@ it('a weight change after start opens phase 2: its results count phase-2 users o
   const id = created.data!.createExperiment.id;
   await gql('mutation($id: ID!) { startExperiment(id: $id) { id } }', { id }, experimenter);
 
-  // Phase 1: 40 users at 50/50, two of them bring a converting referee.
-  await pool(40, 8, async (i) => void (await assign(id, `p1-${i}`)));
+  // Phase 1: 24 users at 50/50, two of them bring a converting referee.
+  await pool(24, 6, async (i) => void (await assign(id, `p1-${i}`)));
   expect(await referAndConvert(id, 'p1-0', 'ref-p1-0', 'p1-0')).toBe('COUNTED');
   expect(await referAndConvert(id, 'p1-1', 'ref-p1-1', 'p1-1')).toBe('COUNTED');
 
@@ -87,8 +88,11 @@ it('a weight change after start opens phase 2: its results count phase-2 users o
   expect(phases[0]!.endedAt).toBe(phases[1]!.startedAt);
   expect(phases[1]!.weights).toEqual([{ key: 'A', weight: 0.1 }, { key: 'B', weight: 0.9 }]);
 
-  // Phase 2: 60 new users at 10/90; a phase-1 user's later referral still counts in phase 1.
-  await pool(60, 8, async (i) => void (await assign(id, `p2-${i}`)));
+  // Phase 2: 30 new users at 10/90; a phase-1 user's later referral still counts in phase 1.
+  // (assign keeps an experiment for EXPERIMENT_CACHE_MS: until then it still assigns with phase 1's
+  // weights, and records phase 1, so each phase's users were split by that phase's weights.)
+  await new Promise((r) => setTimeout(r, EXPERIMENT_CACHE_MS + 500));
+  await pool(30, 6, async (i) => void (await assign(id, `p2-${i}`)));
   const sticky = await assign(id, 'p1-0');
   expect(sticky.data!.assign.variant).toBeDefined();
   expect(await referAndConvert(id, 'p1-2', 'ref-p1-2', 'p1-2')).toBe('COUNTED');
@@ -97,15 +101,15 @@ it('a weight change after start opens phase 2: its results count phase-2 users o
   const phase2 = await results(id);
   expect(phase2.phase).toBe(2);
   expect(phase2.final).toBe(false);
-  expect(phase2.variants.reduce((s, v) => s + v.users, 0)).toBe(60);
+  expect(phase2.variants.reduce((s, v) => s + v.users, 0)).toBe(30);
   expect(phase2.variants.reduce((s, v) => s + v.conversions, 0)).toBe(0);
-  // 60 users at 10/90 tested against 10/90: no mismatch (against 50/50 it would be one).
+  // 30 users at 10/90 tested against 10/90: no mismatch (against 50/50 it would be one).
   expect(phase2.srm.mismatch).toBe(false);
   expect(phase2.variants.find((v) => v.key === 'B')!.vsControl!.decision).toBe('KEEP_RUNNING');
 
   const phase1 = await results(id, 1);
   expect(phase1.phase).toBe(1);
-  expect(phase1.variants.reduce((s, v) => s + v.users, 0)).toBe(40);
+  expect(phase1.variants.reduce((s, v) => s + v.users, 0)).toBe(24);
   expect(phase1.variants.reduce((s, v) => s + v.conversions, 0)).toBe(3);
   expect(phase1.srm.mismatch).toBe(false);
 
@@ -129,4 +133,4 @@ it('a weight change after start opens phase 2: its results count phase-2 users o
   expect(liveAfter.variants.reduce((s, v) => s + v.conversions, 0)).toBe(liveBefore.variants.reduce((s, v) => s + v.conversions, 0) + 1);
   expect(await results(id, 1)).toEqual(frozen1);
   expect(await results(id)).toEqual(frozen2);
-});
+}, 240_000);

@@ -402,6 +402,12 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
   }
 }
 
+/** A variant's weight during a phase (the experiment's current weight when phases are not known). */
+function phaseWeight(experiment: Experiment, phase: number, key: string): number | undefined {
+  const p = experiment.phases.find((x) => x.number === phase);
+  return (p?.weights ?? experiment.variants).find((x) => x.key === key)?.weight;
+}
+
 function srmWarning(r: Results, experiment: Experiment): HTMLElement {
   const total = r.variants.reduce((s, v) => s + v.users, 0);
   return h(
@@ -429,7 +435,7 @@ function srmWarning(r: Results, experiment: Experiment): HTMLElement {
             h('th', { scope: 'row' }, v.key),
             h('td', { class: 'num' }, formatInt(v.users)),
             h('td', { class: 'num' }, total ? formatPercent(v.users / total, 1) : MISSING),
-            h('td', { class: 'num' }, formatPercent(experiment.variants.find((x) => x.key === v.key)?.weight, 1)),
+            h('td', { class: 'num' }, formatPercent(phaseWeight(experiment, r.phase, v.key), 1)),
           ),
         ),
       ),
