@@ -5,6 +5,7 @@
 // records whose counts are already in (harmless now, but wasted).
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
 import { callGraphql } from '../shared/graphql-client.ts';
+import { log, observeStream } from '../shared/observability.ts';
 import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import { totalsOf, type TotalsStore } from '../store/stores.ts';
 import { LIVE_COUNT_FIELDS, type LiveCounts, type VariantCounts } from '../../model/live-counts.ts';
@@ -37,17 +38,15 @@ async function publish(totals: TotalsStore, experimentIds: string[]): Promise<vo
       const counts = await readLiveCounts(totals, experimentId);
       if (!counts) continue;
       const response = await callGraphql(PUBLISH, { input: counts });
-      if (response.errors?.length) console.error(`publishCounts for ${experimentId} failed`, response.errors);
+      if (response.errors?.length) log().error(`publishCounts for ${experimentId} failed`, { errors: response.errors });
     } catch (error) {
       // The totals are committed; a missed push is repaired by the next batch or by liveCounts.
-      console.error(`publishCounts for ${experimentId} failed`, error);
+      log().error(`publishCounts for ${experimentId} failed`, { error: error as Error });
     }
   }
 }
 
-export async function handler(event: StreamEvent): Promise<PartialItemFailureResponse> {
-  return aggregate(event, contextFromEnvironment());
-}
+export const handler = observeStream('aggregate', (event: StreamEvent) => aggregate(event, contextFromEnvironment()));
 
 /** The handler with its context passed in: `{ batchItemFailures }` for Lambda's ReportBatchItemFailures. */
 export async function aggregate(event: StreamEvent, { stores }: HandlerContext): Promise<PartialItemFailureResponse> {

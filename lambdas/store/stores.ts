@@ -114,7 +114,7 @@ export function dynamoStores(table: Table): Stores {
     experiments: {
       async get(id, options) {
         const item = await table.get(keys.experiment(id), options?.consistentRead ?? true);
-        return isExperimentItem(item) ? experimentFromItem(item) : null;
+        return isExperimentItem(item) ? experimentFromItem<Experiment>(item) : null;
       },
       create: (experiment) => table.put(experimentItem(experiment), NEW_ITEM),
       async replaceWithReadouts(next, expectedVersion, readouts) {
@@ -160,7 +160,7 @@ export function dynamoStores(table: Table): Stores {
         const items = await table.queryPartition(keys.experimentPartition(experimentId));
         const meta = items.find((i) => i.sk === EXPERIMENT_SK);
         if (!isExperimentItem(meta)) return null;
-        const experiment = experimentFromItem(meta);
+        const experiment = experimentFromItem<Experiment>(meta);
         const totals = new Map<string, Totals>();
         const readouts = new Map<number, unknown>();
         let updatedAt = experiment.updatedAt;
