@@ -24,6 +24,8 @@ export interface AppOptions {
   routes?: Record<string, Route>;
   /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
   onDynamoDbFatal?(message: string): void;
+  /** Overrides of the stream source's settings and poller hooks (tests: small batches, a crash before a checkpoint). */
+  streamOverrides?: { batchSize?: number; beforeCheckpoint?: (shardId: string, lastSequence: string) => void };
 }
 
 export interface App extends LocalStack {
@@ -49,6 +51,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       const { handler } = (await import(join(ROOT, def.entry))) as { handler: (e: unknown) => Promise<unknown> };
       poller = startStreamPoller({
         ...def.streamSource!,
+        ...options.streamOverrides,
         endpoint: stack.dynamodb.endpoint,
         streamArn: stack.streamArns[def.streamSource!.table]!,
         handler,

@@ -128,6 +128,7 @@ export class SplitloopStack extends Stack {
             maxBatchingWindow: Duration.seconds(s.maxBatchingWindowSeconds),
             retryAttempts: s.retryAttempts,
             bisectBatchOnError: s.bisectBatchOnError,
+            reportBatchItemFailures: s.reportBatchItemFailures ?? false,
             onFailure: new SqsDlq(
               new Queue(this, `StreamFailures-${def.id}`, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true }),
             ),

@@ -3,13 +3,14 @@
 // the API's Experiment here, so an item stored before a field existed reads the same everywhere.
 // APPSYNC_JS subset (bundled into resolvers, linted by @aws-appsync/eslint-plugin).
 import { keys } from './keys.ts';
+import { phasesOf } from './phases.ts';
 
 export const EXPERIMENT_ENTITY = 'Experiment';
 
 /** The API fields of an experiment, in schema order. */
 export const EXPERIMENT_FIELDS = [
   'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
-  'minimumDetectableEffect', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
+  'minimumDetectableEffect', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version', 'phases',
 ] as const;
 
 /** Defaults for fields added after experiments were first stored. */
@@ -39,6 +40,8 @@ export function experimentFromItem<E extends ExperimentKeyFields = ExperimentKey
   const out: StoredItem = {};
   for (const f of EXPERIMENT_FIELDS) out[f] = item[f] ?? null;
   if (out.currency === null) out.currency = EXPERIMENT_DEFAULTS.currency;
+  // Experiments started before phases existed read as one phase from their start.
+  out.phases = phasesOf(item as unknown as Parameters<typeof phasesOf>[0]);
   return out as unknown as E;
 }
 

@@ -59,6 +59,8 @@ export interface LambdaDefinition {
     maxBatchingWindowSeconds: number;
     retryAttempts: number;
     bisectBatchOnError: boolean;
+    /** The handler returns `{ batchItemFailures }` (Lambda's ReportBatchItemFailures). */
+    reportBatchItemFailures?: boolean;
   };
 }
 

@@ -89,7 +89,10 @@ export const manifest: Manifest = {
         batchSize: 500,
         maxBatchingWindowSeconds: 1,
         retryAttempts: 10,
-        bisectBatchOnError: true,
+        // Partial batch responses instead of bisecting: every record is idempotent (exactlyOnce.ts),
+        // and a retry resumes at the first record that could not be committed.
+        bisectBatchOnError: false,
+        reportBatchItemFailures: true,
       },
     },
   ],

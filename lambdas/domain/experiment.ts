@@ -8,6 +8,7 @@ import {
   ValidationError,
   type FieldProblem,
 } from './errors.ts';
+import type { Phase } from '../../model/phases.ts';
 import { isRecord } from '../../model/guards.ts';
 import { allowedActions, nextStatus, type ExperimentAction } from '../../model/lifecycle.ts';
 
@@ -47,6 +48,8 @@ export interface Experiment {
   updatedAt: string;
   /** Optimistic-locking version: 1 when created, +1 on every change. */
   version: number;
+  /** Numbered from 1 (model/phases.ts); the read projection always fills it (none before the first start). */
+  phases?: Phase[];
 }
 
 /**

@@ -191,6 +191,8 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
         experimentId: code.experimentId,
         referrerId: code.referrerId,
         variant: code.variant,
+        // The referrer's phase: the referee's conversions count in the phase the referrer was assigned in.
+        phase: code.phase ?? 1,
         code: code.code,
         attributedAt,
         conversions: 0,

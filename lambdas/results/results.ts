@@ -1,63 +1,59 @@
-// results(experimentId): one Query of the experiment's partition (its META item and one totals
-// item per variant), then pure statistics. The cost does not depend on how many events exist.
-//
-// The primary metric is the share of enrolled users who brought at least one converting referee
-// ("converting referrers"); per-user metrics (invites, conversions, revenue per enrolled user)
-// use Welch's t-test on the sums and sums of squares the aggregator keeps.
-import { NotFoundError } from '../domain/errors.ts';
-import { analyze } from '../domain/stats/analyze.ts';
-import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
+// results(experimentId, phase): one Query of the experiment's partition (its META item, its totals
+// per (phase, variant) and, once stopped, its frozen readouts), then pure statistics
+// (computePhaseResults in lambdas/domain/stats/results.ts). The cost does not depend on how many
+// events exist. A stopped experiment answers with the readout stored at stop (final: true).
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { computePhaseResults, type ResultsOutput } from '../domain/stats/results.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
 import type { HandlerContext } from '../store/context.ts';
-import { totalsOf } from '../store/stores.ts';
-import { funnel } from './metrics.ts';
+import { totalsOf, type ExperimentPartition } from '../store/stores.ts';
+import { currentPhase, phaseNumbered, phasesOf, weightMap } from '../../model/phases.ts';
 
 export const ALPHA = 0.05;
 
+function requestedPhase(args: Record<string, unknown>): number | undefined {
+  const phase = args.phase;
+  if (phase === undefined || phase === null) return undefined;
+  if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 1) {
+    throw new ValidationError([{ field: 'phase', message: `phase must be a whole number from 1 (got ${JSON.stringify(phase)}); omit it for the current phase` }]);
+  }
+  return phase;
+}
+
 export async function getResults(event: AppSyncResolverEvent, { stores }: HandlerContext) {
   const experimentId = requireId(event.arguments, 'experimentId');
+  const phase = requestedPhase(event.arguments);
   const partition = await stores.totals.readPartition(experimentId);
   if (!partition) throw new NotFoundError('Experiment', experimentId);
+  const number = phase ?? currentPhase(partition.experiment)?.number ?? 1;
+  if (phase !== undefined && !phaseNumbered(partition.experiment, phase)) {
+    const count = phasesOf(partition.experiment).length;
+    throw new NotFoundError('Phase', `${phase} of experiment ${experimentId} (${count === 0 ? 'it has not started, so it has no phase yet' : `it has phases 1 to ${count}`})`);
+  }
+  const frozen = partition.readouts.get(number);
+  if (frozen) return frozen;
+  return computeResults(partition, {}, number);
+}
+
+/**
+ * The results of one phase (default: the current one) of an experiment's partition, with no I/O.
+ * `previousSequentialPValues` (per treatment key) carries the stored running minimum of the
+ * always-valid p-value for that phase.
+ */
+export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}, phase?: number, final = false): ResultsOutput {
   const { experiment } = partition;
-  const of = (key: string) => totalsOf(partition, key);
-  const metric = (name: string, sum: 'invites' | 'conversions' | 'revenue', sumSq: 'invitesSumSq' | 'conversionsSumSq' | 'revenueSumSq') => ({
-    name,
-    variants: experiment.variants.map((v) => ({ key: v.key, users: of(v.key).exposures, sum: of(v.key)[sum], sumSquares: of(v.key)[sumSq] })),
-  });
-  const stats = analyze({
-    alpha: ALPHA,
-    control: experiment.control,
-    expectedSplit: Object.fromEntries(experiment.variants.map((v) => [v.key, v.weight])),
-    variants: experiment.variants.map((v) => ({ key: v.key, users: of(v.key).exposures, conversions: of(v.key).convertingReferrers })),
-    metrics: [
-      metric('invitesPerUser', 'invites', 'invitesSumSq'),
-      metric('conversionsPerUser', 'conversions', 'conversionsSumSq'),
-      metric('revenuePerUser', 'revenue', 'revenueSumSq'),
-    ],
-  });
-
-  const control = of(experiment.control);
-  const smallest = Math.min(...experiment.variants.map((v) => of(v.key).exposures));
-  const baseline = control.exposures > 0 ? control.convertingReferrers / control.exposures : null;
-  const mde = experiment.minimumDetectableEffect;
-  const required = mde && baseline ? requiredSampleSizePerVariant({ baselineRate: baseline, relativeMde: mde, alpha: ALPHA }) : null;
-
-  return {
-    experimentId,
+  // Before the first start there is no phase yet: the draft's weights stand in for phase 1.
+  const p = phaseNumbered(experiment, phase) ?? { number: phase ?? 1, startedAt: null, endedAt: null, weights: experiment.variants.map((v) => ({ key: v.key, weight: v.weight })), coverage: experiment.coverage };
+  return computePhaseResults({
+    experimentId: experiment.id,
     control: experiment.control,
     alpha: ALPHA,
-    srm: stats.srm,
-    variants: stats.variants.map((v) => ({ ...v, funnel: funnel(of(v.key)) })),
-    metrics: stats.metrics,
-    sampleSize: mde
-      ? {
-          minimumDetectableEffect: mde,
-          requiredUsersPerVariant: required,
-          smallestVariantUsers: smallest,
-          progress: required ? Math.min(1, smallest / required) : null,
-        }
-      : null,
+    minimumDetectableEffect: experiment.minimumDetectableEffect,
+    phase: { number: p.number, startedAt: p.startedAt, endedAt: p.endedAt, weights: weightMap(p.weights), coverage: p.coverage },
+    variants: p.weights.map((w) => ({ key: w.key, ...totalsOf(partition, w.key, p.number) })),
+    previousSequentialPValues,
+    final,
     computedAt: new Date().toISOString(),
-  };
+  });
 }

@@ -21,11 +21,11 @@ import {
   formatInterval,
   formatMoney,
   formatP,
-  formatPEquals,
   formatPercent,
   formatPoints,
   formatSignedPercent,
   formatYesNo,
+  formatDecision,
   MISSING,
 } from '../../dashboard/src/format.ts';
 import {
@@ -171,6 +171,7 @@ function expectedResultCells(r: Results): Record<string, Record<string, string>>
       pValueAdjusted: c ? formatP(c.pValueAdjusted) : MISSING,
       chanceToBeatControl: c ? formatChance(c.chanceToBeatControl) : MISSING,
       sequentialPValue: c ? formatP(c.sequentialPValue) : MISSING,
+      decision: c ? formatDecision(c.decision) : MISSING,
       significant: c ? formatYesNo(c.significant) : MISSING,
     };
     if (c) {
@@ -404,7 +405,7 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   }, 90_000);
 
-  it('shows a prominent sample-ratio-mismatch warning after the weights are changed mid-run (through the edit form)', async () => {
+  it('a weight change mid-run (through the edit form) opens phase 2: the page shows it with its decisions and no SRM warning, and the phase selector reads phase 1', async () => {
     const { page } = main;
     await page.getByRole('link', { name: 'Edit' }).click();
     await expect.poll(() => page.locator('#f-variants-0-weight').isVisible(), { timeout: 10_000 }).toBe(true);
@@ -413,14 +414,26 @@ describe('the dashboard in headless Chromium', () => {
     await page.locator('#f-variants-1-weight').fill('0.1');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(/#\/experiments\/[^/]+$/, { timeout: 10_000 });
-    const warning = page.locator('.srm-warning[role="alert"]');
-    await expect.poll(() => warning.isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await warning.innerText()).toMatch(/Sample ratio mismatch/);
-    const results = (await gql.request(GetResultsDocument, { experimentId }, asExperimenter())).results!;
-    expect(results.srm.mismatch).toBe(true);
-    expect(await warning.innerText()).toContain(formatPEquals(results.srm.pValue));
-    await expectAccessible(page, 'experiment-srm');
-    await page.screenshot({ path: join(ARTIFACTS, 'experiment-srm.png'), fullPage: false });
+    await expect.poll(() => page.locator('[data-testid="phase-note"]').innerText(), { timeout: 15_000 }).toMatch(/^Phase 2 \(current\)/);
+    // Phase 2 is tested against its own weights: no mismatch, so no warning.
+    const phase2 = (await gql.request(GetResultsDocument, { experimentId }, asExperimenter())).results!;
+    expect(phase2.phase).toBe(2);
+    expect(phase2.srm.mismatch).toBe(false);
+    expect(await page.locator('.srm-warning').count()).toBe(0);
+    // The decision per treatment, with its reason, as the API gives it.
+    const treatment = phase2.variants.find((v) => v.vsControl)!;
+    const item = page.locator(`.decision-list li[data-variant="${treatment.key}"]`);
+    expect(await item.getAttribute('data-decision')).toBe(treatment.vsControl!.decision);
+    expect(await item.innerText()).toContain(treatment.vsControl!.decisionReason!);
+    expect(await page.locator('table.results thead').innerText()).toContain('valid only at planned sample size');
+    // Phase 1 stays readable through the selector.
+    expect(await page.locator('#phase-select option').allInnerTexts()).toEqual(['1', '2 (current)']);
+    await page.locator('#phase-select').selectOption('1');
+    await expect.poll(() => page.locator('[data-testid="phase-note"]').innerText(), { timeout: 15_000 }).toMatch(/^Phase 1:/);
+    const phase1 = (await gql.request(GetResultsDocument, { experimentId, phase: 1 }, asExperimenter())).results!;
+    await expect.poll(() => pageResultCells(page), { timeout: 15_000 }).toEqual(expectedResultCells(phase1));
+    await expectAccessible(page, 'experiment-phases');
+    await page.screenshot({ path: join(ARTIFACTS, 'experiment-phases.png'), fullPage: false });
   });
 
   it('pauses and stops the experiment with its buttons', async () => {
