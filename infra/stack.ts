@@ -14,6 +14,7 @@ import { manifest as defaultManifest } from '../resolvers/manifest.ts';
 import type { Manifest } from '../resolvers/manifest-types.ts';
 import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
 import { DashboardSite } from './dashboard.ts';
+import { Schedules } from './schedules.ts';
 import { tableFromDefinition } from './table.ts';
 
 export interface SplitloopStackProps extends StackProps {
@@ -88,7 +89,7 @@ export class SplitloopStack extends Stack {
         if (access.access === 'read') table(access.table).grantReadData(fn);
         else table(access.table).grantReadWriteData(fn);
       }
-      if (def.callsApi) this.api.grantMutation(fn);
+      if (def.callsApi) this.api.grantMutation(fn, ...(def.apiMutations ?? []));
       if (def.streamSource) {
         const s = def.streamSource;
         fn.addEventSource(
@@ -104,6 +105,8 @@ export class SplitloopStack extends Stack {
       }
       this.functions.set(def.id, fn);
     }
+
+    new Schedules(this, 'Schedules', { manifest, functions: this.functions });
 
     const dataSources = new Map<string, appsync.BaseDataSource>();
     for (const ds of manifest.dataSources) {

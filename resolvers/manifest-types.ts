@@ -32,8 +32,12 @@ export interface LambdaDefinition {
   tables: { table: string; access: 'read' | 'readwrite' }[];
   /** True when the function calls the GraphQL API itself (signed with IAM). */
   callsApi?: boolean;
+  /** The only mutations it may call (IAM grant); absent: every mutation. */
+  apiMutations?: string[];
   memorySize?: number;
   timeoutSeconds?: number;
+  /** The function publishes notifications to the stack's alerts topic (SNS; env ALERTS_TOPIC_ARN). */
+  publishesAlerts?: boolean;
   /** A DynamoDB stream event source, with the batching settings both CDK and the local poller use. */
   streamSource?: {
     table: string;
@@ -42,6 +46,19 @@ export interface LambdaDefinition {
     retryAttempts: number;
     bisectBatchOnError: boolean;
   };
+}
+
+/**
+ * A Lambda run on a fixed rate: on AWS an EventBridge Scheduler schedule (retries, dead-letter
+ * queue); locally a timer, whose rate SPLITLOOP_SCHEDULE_RATE may override (e.g. `2s`).
+ */
+export interface ScheduleDefinition {
+  id: string;
+  lambda: string;
+  rateMinutes: number;
+  description: string;
+  /** Attempts after a failed invocation before the event goes to the dead-letter queue. */
+  retryAttempts: number;
 }
 
 export type DataSourceDefinition =
@@ -68,6 +85,8 @@ export interface Manifest {
   /** The API's environment variables (`ctx.env` in resolvers), each naming a table's physical name. */
   apiEnvironment: Record<string, { table: string }>;
   lambdas: LambdaDefinition[];
+  /** Absent: nothing runs on a schedule. */
+  schedules?: ScheduleDefinition[];
   dataSources: DataSourceDefinition[];
   functions: FunctionDefinition[];
   resolvers: ResolverDefinition[];

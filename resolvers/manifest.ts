@@ -75,6 +75,27 @@ export const manifest: Manifest = {
         bisectBatchOnError: true,
       },
     },
+    {
+      id: 'analysis',
+      entry: 'lambdas/analysis/handler.ts',
+      description: 'Scheduled analysis: results snapshots, alerts and auto-stop of running experiments',
+      tables: [{ table: 'main', access: 'readwrite' }],
+      callsApi: true,
+      apiMutations: ['publishAlert'],
+      publishesAlerts: true,
+      memorySize: 512,
+      // bounded work per run (see lambdas/analysis/run.ts): it stops taking experiments well before this
+      timeoutSeconds: 120,
+    },
+  ],
+  schedules: [
+    {
+      id: 'analysis',
+      lambda: 'analysis',
+      rateMinutes: 15,
+      description: 'Snapshots, alerts and auto-stop of every running experiment',
+      retryAttempts: 2,
+    },
   ],
   dataSources: [
     { name: 'MainTable', type: 'AMAZON_DYNAMODB', table: 'main' },

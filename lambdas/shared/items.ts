@@ -35,7 +35,7 @@ export interface AssignmentItem {
 
 const EXPERIMENT_FIELDS = [
   'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
-  'minimumDetectableEffect', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
+  'minimumDetectableEffect', 'endDate', 'autoStop', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
 ] as const;
 
 export function isExperimentItem(item: Record<string, unknown> | undefined): item is Record<string, unknown> & Experiment {
@@ -46,5 +46,6 @@ export function toExperiment(item: Experiment): Experiment {
   const out: Record<string, unknown> = {};
   for (const f of EXPERIMENT_FIELDS) out[f] = item[f] ?? null;
   out.currency ??= 'USD'; // experiments stored before the field existed
+  out.autoStop ??= { onDecision: false, onEndDate: false };
   return out as unknown as Experiment;
 }
