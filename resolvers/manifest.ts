@@ -108,6 +108,8 @@ export const manifest: Manifest = {
   functions: [
     { name: 'getAssignment', dataSource: 'MainTable', code: 'resolvers/functions/getAssignment.ts' },
     { name: 'createReferralCode', dataSource: 'MainTable', code: 'resolvers/functions/createReferralCode.ts' },
+    { name: 'getExperimentMeta', dataSource: 'MainTable', code: 'resolvers/functions/getExperimentMeta.ts' },
+    { name: 'querySnapshots', dataSource: 'MainTable', code: 'resolvers/functions/querySnapshots.ts' },
   ],
   resolvers: [
     { typeName: 'Query', fieldName: 'experiment', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.experiment.ts' },
@@ -123,10 +125,26 @@ export const manifest: Manifest = {
     },
     lambdaField('Query', 'results', 'ResultsLambda'),
     { typeName: 'Query', fieldName: 'liveCounts', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.liveCounts.ts' },
+    {
+      typeName: 'Query',
+      fieldName: 'resultsHistory',
+      kind: 'PIPELINE',
+      code: 'resolvers/Query.resultsHistory/index.ts',
+      functions: ['getExperimentMeta', 'querySnapshots'],
+    },
+    { typeName: 'Query', fieldName: 'alerts', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.alerts.ts' },
     ...EXPERIMENTERS_ADMIN.map((f) => lambdaField('Mutation', f, 'AdminLambda')),
     lambdaField('Mutation', 'assign', 'AssignLambda'),
     ...RECORDERS.map((f) => lambdaField('Mutation', f, 'EventsLambda')),
     { typeName: 'Mutation', fieldName: 'publishCounts', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishCounts.ts' },
+    { typeName: 'Mutation', fieldName: 'publishAlert', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishAlert.ts' },
+    {
+      typeName: 'Subscription',
+      fieldName: 'onExperimentAlert',
+      kind: 'UNIT',
+      dataSource: 'None',
+      code: 'resolvers/Subscription.onExperimentAlert.ts',
+    },
     {
       typeName: 'Subscription',
       fieldName: 'onCountsChanged',

@@ -58,6 +58,22 @@ function lifecycle(action: ExperimentAction) {
   };
 }
 
+/**
+ * The scheduled analysis' stop (autoStop): the same rules and write as stopExperiment, but only if
+ * the experiment is still RUNNING at the version the analysis read, so that a pause (or any edit)
+ * made meanwhile wins and a paused experiment is never stopped by it. Null when it did not stop.
+ */
+export async function stopIfRunningAt(id: string, expectedVersion: number): Promise<Experiment | null> {
+  const current = await load(id);
+  if (current.status !== 'RUNNING' || current.version !== expectedVersion) return null;
+  try {
+    return await save(transition(current, 'stop', new Date()), current.version);
+  } catch (error) {
+    if (error instanceof ConflictError) return null;
+    throw error;
+  }
+}
+
 export const startExperiment = lifecycle('start');
 export const pauseExperiment = lifecycle('pause');
 export const stopExperiment = lifecycle('stop');

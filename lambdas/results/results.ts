@@ -9,7 +9,8 @@ import { analyze } from '../domain/stats/analyze.ts';
 import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
-import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
+import { readExperimentPartition, totalsOf, type ExperimentPartition } from '../shared/partition.ts';
+import { storedRunningMinima } from '../analysis/state.ts';
 import { funnel } from './metrics.ts';
 
 export const ALPHA = 0.05;
@@ -18,7 +19,17 @@ export async function getResults(event: AppSyncResolverEvent) {
   const experimentId = requireId(event.arguments, 'experimentId');
   const partition = await readExperimentPartition(experimentId);
   if (!partition) throw new NotFoundError('Experiment', experimentId);
+  // The always-valid p-value is min(stored running minimum of the scheduled looks, this look).
+  return computeResults(partition, storedRunningMinima(partition));
+}
+
+/**
+ * The results of an experiment's partition, with no I/O. `previousSequentialPValues` (per variant
+ * key) carries the running minimum of the always-valid p-value from earlier looks.
+ */
+export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}) {
   const { experiment } = partition;
+  const experimentId = experiment.id;
   const of = (key: string) => totalsOf(partition, key);
   const metric = (name: string, sum: 'invites' | 'conversions' | 'revenue', sumSq: 'invitesSumSq' | 'conversionsSumSq' | 'revenueSumSq') => ({
     name,
@@ -28,7 +39,12 @@ export async function getResults(event: AppSyncResolverEvent) {
     alpha: ALPHA,
     control: experiment.control,
     expectedSplit: Object.fromEntries(experiment.variants.map((v) => [v.key, v.weight])),
-    variants: experiment.variants.map((v) => ({ key: v.key, users: of(v.key).exposures, conversions: of(v.key).convertingReferrers })),
+    variants: experiment.variants.map((v) => ({
+      key: v.key,
+      users: of(v.key).exposures,
+      conversions: of(v.key).convertingReferrers,
+      previousSequentialPValue: previousSequentialPValues[v.key] ?? null,
+    })),
     metrics: [
       metric('invitesPerUser', 'invites', 'invitesSumSq'),
       metric('conversionsPerUser', 'conversions', 'conversionsSumSq'),

@@ -12,6 +12,8 @@ export interface ExperimentPartition {
   totals: Map<string, Totals>;
   /** The newest write among the totals (or the experiment's own update). */
   updatedAt: string;
+  /** The scheduled analysis' state (sk ANALYSIS): running minima and raised alerts; absent before its first run. */
+  analysis?: Record<string, unknown>;
 }
 
 export async function readExperimentPartition(experimentId: string): Promise<ExperimentPartition | null> {
@@ -30,6 +32,7 @@ export async function readExperimentPartition(experimentId: string): Promise<Exp
   const experiment = toExperiment(meta);
   const totals = new Map<string, Totals>();
   let updatedAt = experiment.updatedAt;
+  const analysisRaw = raw.find((i) => i.sk?.S === 'ANALYSIS');
   for (const item of raw) {
     if (!item.sk?.S?.startsWith('AGG#')) continue;
     const t = emptyTotals();
@@ -40,7 +43,7 @@ export async function readExperimentPartition(experimentId: string): Promise<Exp
     const written = item.updatedAt?.S;
     if (written && written > updatedAt) updatedAt = written;
   }
-  return { experiment, totals, updatedAt };
+  return { experiment, totals, updatedAt, ...(analysisRaw ? { analysis: unmarshall(analysisRaw) } : {}) };
 }
 
 export function totalsOf(partition: ExperimentPartition, variant: string): Totals {
