@@ -8,6 +8,9 @@ import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
 import { dataDirFromEnv, startApp } from './app.ts';
 import { seedDemo } from './seed.ts';
 
+/** How often `npm start` runs the scheduled analysis when SPLITLOOP_SCHEDULE_RATE is not set. */
+export const LOCAL_SCHEDULE_RATE = '10s';
+
 export async function startCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     process.stdout.write('usage: splitloop start   (PORT changes the port, default 4000)\n');
@@ -25,7 +28,10 @@ export async function startCommand(argv: string[]): Promise<number> {
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
   const auth = authSettingsFromEnv(process.env, { dataDir });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
-  const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth) });
+  // Locally the scheduled analysis runs every 10 s unless SPLITLOOP_SCHEDULE_RATE says otherwise,
+  // so that snapshots, the results-over-time chart and alerts show up while you try things.
+  const scheduleRate = process.env.SPLITLOOP_SCHEDULE_RATE || LOCAL_SCHEDULE_RATE;
+  const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth), scheduleRate });
   // Listen for Ctrl-C from here on, so that an interrupt during seeding still stops Java.
   const stopped = new Promise<void>((done) => {
     process.once('SIGINT', () => done());
@@ -53,6 +59,8 @@ export async function startCommand(argv: string[]): Promise<number> {
       `  Demo experiment: ${experimentId}`,
       `    open    ${url}/#/experiments/${experimentId}`,
       `    drive   ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 2000 --lift 0.2 --duration 60`,
+      `    fast    ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 3000 --lift 0.5 --days 7 --day-seconds 6`,
+      `  Scheduled analysis: every ${scheduleRate} (SPLITLOOP_SCHEDULE_RATE; every 15 minutes on AWS)`,
       `  Token for the API:  npx splitloop token --user you --groups experimenters`,
       '',
       'Press Ctrl-C to stop.',
