@@ -59,7 +59,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       `  Demo experiment: ${experimentId}`,
       `    open    ${url}/#/experiments/${experimentId}`,
       `    drive   ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 2000 --lift 0.2 --duration 60`,
-      `    fast    ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 3000 --lift 0.5 --days 7 --day-seconds 6`,
+      `    fast    ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 3000 --lift 1 --days 7 --day-seconds 6`,
       `  Scheduled analysis: every ${scheduleRate} (SPLITLOOP_SCHEDULE_RATE; every 15 minutes on AWS)`,
       `  Token for the API:  npx splitloop token --user you --groups experimenters`,
       '',
