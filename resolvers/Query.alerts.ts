@@ -1,5 +1,6 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
+import { keys } from '../model/keys.ts';
 
 const MAX_LIMIT = 100;
 
@@ -9,7 +10,7 @@ export function request(ctx: Context<{ experimentId: string; limit?: number | nu
   const limit = ctx.args.limit ?? 20;
   if (limit < 1 || limit > MAX_LIMIT) util.error(`limit must be between 1 and ${MAX_LIMIT}, got ${limit}`, 'ValidationError');
   return query({
-    query: { pk: { eq: `EXP#${ctx.args.experimentId}#ALERT` } },
+    query: { pk: { eq: keys.alerts(ctx.args.experimentId) } },
     scanIndexForward: false,
     limit,
     nextToken: ctx.args.nextToken ?? undefined,

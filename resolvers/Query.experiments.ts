@@ -1,5 +1,7 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
+import { experimentFromItem } from '../model/experiment.ts';
+import { keys } from '../model/keys.ts';
 
 const MAX_LIMIT = 100;
 
@@ -10,7 +12,7 @@ export function request(ctx: Context<{ status: string; limit?: number | null; ne
   }
   return query({
     index: 'gsi1',
-    query: { gsi1pk: { eq: `STATUS#${ctx.args.status}` } },
+    query: { gsi1pk: { eq: keys.experimentsByStatus(ctx.args.status) } },
     scanIndexForward: false,
     limit,
     nextToken: ctx.args.nextToken ?? undefined,
@@ -19,5 +21,5 @@ export function request(ctx: Context<{ status: string; limit?: number | null; ne
 
 export function response(ctx: Context) {
   if (ctx.error) util.error(ctx.error.message, ctx.error.type);
-  return { items: ctx.result.items, nextToken: ctx.result.nextToken ?? null };
+  return { items: ctx.result.items.map(experimentFromItem), nextToken: ctx.result.nextToken ?? null };
 }

@@ -3,7 +3,7 @@
 // stored and charted) plus the facts the alert rules need.
 import { holmAdjust } from '../domain/stats/holm.ts';
 import { computeResults } from '../results/results.ts';
-import type { ExperimentPartition } from '../shared/partition.ts';
+import type { ExperimentPartition } from '../store/stores.ts';
 import { currentPhase } from './state.ts';
 
 export type Decision = 'KEEP_RUNNING' | 'TREATMENT_BETTER' | 'TREATMENT_WORSE' | 'NO_DIFFERENCE';

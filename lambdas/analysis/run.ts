@@ -5,16 +5,16 @@
 //
 // Bounded work: the run stops taking experiments once its time budget is spent and stores where it
 // stopped (a cursor), so the next run carries on from there and every experiment is reached in turn.
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../model/keys.ts';
 import { stopIfRunningAt } from '../admin/experiments.ts';
 import { getConfig, getDynamoDb } from '../shared/config.ts';
-import { readExperimentPartition } from '../shared/partition.ts';
-import { getItem, putItem, transactWrite, type TransactItem } from '../shared/table.ts';
+import { dynamoStores, type Stores } from '../store/stores.ts';
+import { documentClient, dynamoTable, type Table, type TransactItem } from '../store/table.ts';
 import { analyzePartition } from './compute.ts';
 import { pushAlert } from './notify.ts';
 import { alertsToRaise, autoStopReason } from './rules.ts';
-import { alertId, analysisKeys, stateOf, type Alert, type AlertKind, type AnalysisState } from './state.ts';
+import { alertId, stateOf, type Alert, type AlertKind, type AnalysisState } from './state.ts';
 
 export interface RunOptions {
   now?: () => Date;
@@ -36,13 +36,18 @@ export interface RunReport {
   elapsedMs: number;
 }
 
-const CURSOR_KEY = { pk: 'ANALYSIS', sk: 'CURSOR' };
+const CURSOR_KEY = keys.analysisCursor();
+
+interface Deps {
+  table: Table;
+  stores: Stores;
+}
 
 type Outcome = { snapshot: boolean; alerts: number; stopped: boolean };
 
-async function analyseOne(experimentId: string, now: Date): Promise<Outcome> {
+async function analyseOne({ table, stores }: Deps, experimentId: string, now: Date): Promise<Outcome> {
   const none = { snapshot: false, alerts: 0, stopped: false };
-  const partition = await readExperimentPartition(experimentId);
+  const partition = await stores.totals.readPartition(experimentId);
   if (!partition || partition.experiment.status !== 'RUNNING') return none;
   const { experiment } = partition;
   const state = stateOf(partition);
@@ -60,7 +65,7 @@ async function analyseOne(experimentId: string, now: Date): Promise<Outcome> {
   }));
 
   const nextState: AnalysisState = {
-    ...analysisKeys.state(experimentId),
+    ...keys.analysisState(experimentId),
     entity: 'AnalysisState',
     experimentId,
     phase: snapshot.phase,
@@ -73,23 +78,23 @@ async function analyseOne(experimentId: string, now: Date): Promise<Outcome> {
   // cannot both raise an alert, nor lose each other's running minimum.
   const previousRun = (partition.analysis as AnalysisState | undefined)?.lastRunAt;
   const items: TransactItem[] = [
-    { put: { ...analysisKeys.snapshot(experimentId, snapshot.phase, snapshot.computedAt), entity: 'ResultsSnapshot', ...snapshot }, condition: { expression: 'attribute_not_exists(pk)' } },
+    { put: { ...keys.snapshot(experimentId, snapshot.phase, snapshot.computedAt), entity: 'ResultsSnapshot', ...snapshot }, condition: { expression: 'attribute_not_exists(pk)' } },
     {
       put: nextState as unknown as Record<string, unknown>,
       condition: previousRun
         ? { expression: '#last = :last', names: { '#last': 'lastRunAt' }, values: { ':last': previousRun } }
         : { expression: 'attribute_not_exists(pk)' },
     },
-    ...alerts.map((a) => ({ put: { ...analysisKeys.alert(experimentId, a.phase, a.kind), entity: 'Alert', ...a }, condition: { expression: 'attribute_not_exists(pk)' } })),
+    ...alerts.map((a) => ({ put: { ...keys.alert(experimentId, a.phase, a.kind), entity: 'Alert', ...a }, condition: { expression: 'attribute_not_exists(pk)' } })),
   ];
-  const written = await transactWrite(items);
+  const written = await table.transactWrite(items);
   if (!written.ok) return none; // another run analysed it meanwhile
   for (const a of alerts) await pushAlert(a);
 
   let stopped = false;
   let extra = 0;
   const reason = autoStopReason(experiment, analysis, now);
-  if (reason && (await stopIfRunningAt(experimentId, experiment.version))) {
+  if (reason && (await stopIfRunningAt(stores.experiments, experimentId, experiment.version))) {
     stopped = true;
     const alert: Alert = {
       id: alertId(experimentId, snapshot.phase, 'AUTO_STOPPED'),
@@ -99,7 +104,7 @@ async function analyseOne(experimentId: string, now: Date): Promise<Outcome> {
       message: `Stopped automatically: ${reason}.`,
       createdAt: new Date().toISOString(),
     };
-    if (await putItem({ ...analysisKeys.alert(experimentId, alert.phase, alert.kind), entity: 'Alert', ...alert }, { expression: 'attribute_not_exists(pk)' })) {
+    if (await table.put({ ...keys.alert(experimentId, alert.phase, alert.kind), entity: 'Alert', ...alert }, { expression: 'attribute_not_exists(pk)' })) {
       extra = 1;
       await pushAlert(alert);
     }
@@ -108,29 +113,28 @@ async function analyseOne(experimentId: string, now: Date): Promise<Outcome> {
 }
 
 async function listPage(cursor: Record<string, unknown> | undefined, limit: number) {
-  const out = await getDynamoDb().send(
+  const out = await documentClient(getDynamoDb()).send(
     new QueryCommand({
       TableName: getConfig().tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :s',
-      ExpressionAttributeValues: { ':s': { S: 'STATUS#RUNNING' } },
+      ExpressionAttributeValues: { ':s': keys.experimentsByStatus('RUNNING') },
       ProjectionExpression: 'id',
       Limit: limit,
-      ExclusiveStartKey: cursor ? marshall(cursor) : undefined,
+      ExclusiveStartKey: cursor,
     }),
   );
-  return {
-    ids: (out.Items ?? []).map((i) => unmarshall(i).id as string),
-    next: out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined,
-  };
+  return { ids: (out.Items ?? []).map((i) => i.id as string), next: out.LastEvaluatedKey };
 }
 
 export async function runAnalysis(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
   const now = options.now ?? (() => new Date());
   const concurrency = options.concurrency ?? 8;
+  const table = dynamoTable(getDynamoDb(), getConfig().tableName);
+  const deps: Deps = { table, stores: dynamoStores(table) };
   const report: RunReport = { experiments: 0, snapshots: 0, alerts: 0, stopped: 0, skipped: 0, complete: false, elapsedMs: 0 };
-  const saved = await getItem(CURSOR_KEY);
+  const saved = await table.get(CURSOR_KEY);
   let cursor = saved?.cursor as Record<string, unknown> | undefined;
   let outOfTime = false;
   do {
@@ -145,7 +149,7 @@ export async function runAnalysis(options: RunOptions): Promise<RunReport> {
         const id = page.ids[next++]!;
         report.experiments += 1;
         try {
-          const o = await analyseOne(id, now());
+          const o = await analyseOne(deps, id, now());
           if (o.snapshot) report.snapshots += 1;
           else report.skipped += 1;
           report.alerts += o.alerts;
@@ -163,7 +167,7 @@ export async function runAnalysis(options: RunOptions): Promise<RunReport> {
     cursor = page.next;
   } while (cursor);
   report.complete = !outOfTime;
-  if (outOfTime || saved?.cursor) await putItem({ ...CURSOR_KEY, entity: 'AnalysisCursor', cursor: outOfTime ? cursor : undefined, updatedAt: new Date().toISOString() });
+  if (outOfTime || saved?.cursor) await table.put({ ...CURSOR_KEY, entity: 'AnalysisCursor', cursor: outOfTime ? cursor : undefined, updatedAt: new Date().toISOString() });
   report.elapsedMs = Date.now() - started;
   return report;
 }

@@ -1,17 +1,17 @@
-// Items of the scheduled analysis (README "Data model"):
+// Items of the scheduled analysis (README "Data model"; keys in model/keys.ts):
 //   EXP#<id>        / ANALYSIS           its state: phase, running minima, raised alerts, last run
 //                                         (in the experiment's partition: the one Query reads it)
 //   EXP#<id>#SNAP   / P#<phase>#<time>   one results snapshot per run; a history is one Query
 //   EXP#<id>#ALERT  / P#<phase>#<kind>   an alert; the key makes it once per experiment/phase/kind
 import type { Experiment } from '../domain/experiment.ts';
-import type { ExperimentPartition } from '../shared/partition.ts';
+import type { ExperimentPartition } from '../store/stores.ts';
 
 export const ALERT_KINDS = ['SRM', 'DECISION_REACHED', 'GUARDRAIL', 'SAMPLE_SIZE_REACHED', 'END_DATE', 'AUTO_STOPPED'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AnalysisState {
   pk: string;
-  sk: 'ANALYSIS';
+  sk: string;
   entity: 'AnalysisState';
   experimentId: string;
   phase: number;
@@ -38,14 +38,6 @@ export function currentPhase(experiment: Experiment): number {
   return Array.isArray(phases) && phases.length > 0 ? phases.length : 1;
 }
 
-const pad = (phase: number) => String(phase).padStart(4, '0');
-
-export const analysisKeys = {
-  state: (experimentId: string) => ({ pk: `EXP#${experimentId}`, sk: 'ANALYSIS' as const }),
-  snapshot: (experimentId: string, phase: number, computedAt: string) => ({ pk: `EXP#${experimentId}#SNAP`, sk: `P#${pad(phase)}#${computedAt}` }),
-  snapshotPrefix: (phase: number) => `P#${pad(phase)}#`,
-  alert: (experimentId: string, phase: number, kind: AlertKind) => ({ pk: `EXP#${experimentId}#ALERT`, sk: `P#${pad(phase)}#${kind}` }),
-};
 
 export const alertId = (experimentId: string, phase: number, kind: AlertKind) => `${experimentId}:${phase}:${kind}`;
 

@@ -22,8 +22,11 @@ import { NotFoundError, ValidationError, type FieldProblem } from '../domain/err
 import type { Experiment } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireInput } from '../shared/args.ts';
-import { isExperimentItem, keys, toExperiment } from '../shared/items.ts';
-import { getItem, putItem, transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
+import type { HandlerContext } from '../store/context.ts';
+import type { ReferralStore, Stores } from '../store/stores.ts';
+import type { TransactItem } from '../store/table.ts';
+import { keys } from '../../model/keys.ts';
+import type { CodeItem } from '../../model/referral-code.ts';
 import { OutsideRunningWindowError, SelfReferralError, UnknownCodeError } from './errors.ts';
 import { checkCode, checkEventId, checkId, checkMoney, checkOccurredAt, throwIfAny } from './validate.ts';
 
@@ -44,27 +47,16 @@ export interface RecordResult {
 export const EVENT_TTL_DAYS = 180;
 const DAY_MS = 86_400_000;
 
-interface CodeItem {
-  code: string;
-  experimentId: string;
-  referrerId: string;
-  variant: string;
-}
-
-function isCodeItem(item: Record<string, unknown> | undefined): item is Record<string, unknown> & CodeItem {
-  return !!item && typeof item.referrerId === 'string' && typeof item.experimentId === 'string';
-}
-
-async function lookupCode(code: string): Promise<CodeItem> {
-  const item = await getItem(keys.code(code), false);
-  if (!isCodeItem(item)) throw new UnknownCodeError(code);
+async function lookupCode(referrals: ReferralStore, code: string): Promise<CodeItem> {
+  const item = await referrals.code(code);
+  if (!item) throw new UnknownCodeError(code);
   return item;
 }
 
-async function loadExperiment(id: string): Promise<Experiment> {
-  const item = await getItem(keys.experiment(id), false);
-  if (!isExperimentItem(item)) throw new NotFoundError('Experiment', id);
-  return toExperiment(item);
+async function loadExperiment(stores: Stores, id: string): Promise<Experiment> {
+  const experiment = await stores.experiments.get(id, { consistentRead: false });
+  if (!experiment) throw new NotFoundError('Experiment', id);
+  return experiment;
 }
 
 // The event item holds the outcome flat, without what its key already says (experiment, eventId) and
@@ -95,23 +87,23 @@ function storedOutcome(item: Record<string, unknown> | undefined, experimentId: 
 
 const NEW_EVENT = { expression: 'attribute_not_exists(pk)' };
 
-async function storedResult(experimentId: string, eventId: string): Promise<RecordResult> {
-  const result = storedOutcome(await getItem(keys.event(experimentId, eventId)), experimentId, eventId);
+async function storedResult(referrals: ReferralStore, experimentId: string, eventId: string): Promise<RecordResult> {
+  const result = storedOutcome(await referrals.event(experimentId, eventId), experimentId, eventId);
   if (!result) throw new Error(`event ${eventId} was reported as existing but cannot be read`);
   return result;
 }
 
 /** Writes the event on its own (outcomes that move no counter); a repeat returns the first outcome. */
-async function recordOnly(result: RecordResult, fields: Record<string, unknown>): Promise<RecordResult> {
-  if (await putItem(eventItem(result, fields, Date.now()), NEW_EVENT)) return result;
-  return storedResult(result.experimentId!, result.eventId);
+async function recordOnly(referrals: ReferralStore, result: RecordResult, fields: Record<string, unknown>): Promise<RecordResult> {
+  if (await referrals.putNewEvent(eventItem(result, fields, Date.now()))) return result;
+  return storedResult(referrals, result.experimentId!, result.eventId);
 }
 
 /** Writes the event with the counter updates; a cancelled transaction is a repeat or a lost race. */
-async function recordCounted(result: RecordResult, fields: Record<string, unknown>, updates: TransactItem[]) {
-  const outcome = await transactWriteRetryingConflicts(() => [{ put: eventItem(result, fields, Date.now()), condition: NEW_EVENT }, ...updates]);
+async function recordCounted(referrals: ReferralStore, result: RecordResult, fields: Record<string, unknown>, updates: TransactItem[]) {
+  const outcome = await referrals.transact(() => [{ put: eventItem(result, fields, Date.now()), condition: NEW_EVENT }, ...updates]);
   if (outcome.ok) return { result, reasons: [] as (string | undefined)[] };
-  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(result.experimentId!, result.eventId), reasons: [] };
+  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(referrals, result.experimentId!, result.eventId), reasons: [] };
   return { result: null, reasons: outcome.reasons };
 }
 
@@ -133,7 +125,7 @@ function referrerCounters(experimentId: string, referrerId: string, add: Record<
 }
 
 function funnelEvent(kind: 'INVITE' | 'CLICK', counter: 'invites' | 'clicks') {
-  return async (event: AppSyncResolverEvent): Promise<RecordResult> => {
+  return async (event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<RecordResult> => {
     const input = requireInput(event.arguments);
     const problems: FieldProblem[] = [];
     checkEventId(input.eventId, problems);
@@ -141,14 +133,14 @@ function funnelEvent(kind: 'INVITE' | 'CLICK', counter: 'invites' | 'clicks') {
     checkOccurredAt(input.occurredAt, problems);
     throwIfAny(problems);
     const eventId = input.eventId as string;
-    const code = await lookupCode(input.code as string);
-    const experiment = await loadExperiment(code.experimentId);
+    const code = await lookupCode(stores.referrals, input.code as string);
+    const experiment = await loadExperiment(stores, code.experimentId);
     const base: RecordResult = { eventId, kind, experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
     const fields = { code: code.code, channel: input.channel, occurredAt: input.occurredAt ?? null };
     if (experiment.status !== 'RUNNING') {
-      return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
+      return recordOnly(stores.referrals, { ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
     }
-    const written = await recordCounted(base, fields, [referrerCounters(code.experimentId, code.referrerId, { [counter]: 1 })]);
+    const written = await recordCounted(stores.referrals, base, fields, [referrerCounters(code.experimentId, code.referrerId, { [counter]: 1 })]);
     if (!written.result) throw new Error(`recording ${kind} ${eventId} was cancelled: ${written.reasons.join(', ')}`);
     return written.result;
   };
@@ -168,7 +160,7 @@ function checkRunningWindow(experiment: Experiment, occurredAt: string): void {
   }
 }
 
-export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordResult> {
+export async function recordSignup(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<RecordResult> {
   const input = requireInput(event.arguments);
   const problems: FieldProblem[] = [];
   checkEventId(input.eventId, problems);
@@ -178,19 +170,19 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   throwIfAny(problems);
   const eventId = input.eventId as string;
   const refereeId = input.refereeId as string;
-  const code = await lookupCode(input.code as string);
+  const code = await lookupCode(stores.referrals, input.code as string);
   if (refereeId === code.referrerId) throw new SelfReferralError(refereeId);
-  const experiment = await loadExperiment(code.experimentId);
+  const experiment = await loadExperiment(stores, code.experimentId);
   const base: RecordResult = { eventId, kind: 'SIGNUP', experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null };
   // A replay returns the stored outcome even once the experiment has stopped.
-  const existing = storedOutcome(await getItem(keys.event(code.experimentId, eventId)), code.experimentId, eventId);
+  const existing = storedOutcome(await stores.referrals.event(code.experimentId, eventId), code.experimentId, eventId);
   if (existing) return existing;
   if (experiment.status !== 'RUNNING') throw new OutsideRunningWindowError(experiment.id, experiment.status);
 
   const attributedAt = (input.occurredAt as string | undefined) ?? new Date().toISOString();
   checkRunningWindow(experiment, attributedAt);
   const fields = { code: code.code, refereeId, occurredAt: attributedAt };
-  const written = await recordCounted(base, fields, [
+  const written = await recordCounted(stores.referrals, base, fields, [
     {
       put: {
         // The referee is the key; not repeated, so that the item stays under 1 KB with the longest ids.
@@ -209,7 +201,7 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   ]);
   if (written.result) return written.result;
   if (written.reasons[1] === 'ConditionalCheckFailed') {
-    return recordOnly({ ...base, outcome: 'ALREADY_ATTRIBUTED', reason: 'the referee was already attributed to a referrer in this experiment; a referee counts once' }, fields);
+    return recordOnly(stores.referrals, { ...base, outcome: 'ALREADY_ATTRIBUTED', reason: 'the referee was already attributed to a referrer in this experiment; a referee counts once' }, fields);
   }
   throw new Error(`recording signup ${eventId} was cancelled: ${written.reasons.join(', ')}`);
 }
@@ -220,7 +212,7 @@ interface AttributionItem {
   attributedAt: string;
 }
 
-export async function recordConversion(event: AppSyncResolverEvent): Promise<RecordResult> {
+export async function recordConversion(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<RecordResult> {
   const input = requireInput(event.arguments);
   const problems: FieldProblem[] = [];
   checkEventId(input.eventId, problems);
@@ -233,7 +225,7 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
   const experimentId = input.experimentId as string;
   const refereeId = input.refereeId as string;
   const value = input.value as number;
-  const experiment = await loadExperiment(experimentId);
+  const experiment = await loadExperiment(stores, experimentId);
   if (input.currency !== experiment.currency) {
     // Revenue is one sum per variant: values in another currency would be added as if they were equal.
     throw new ValidationError(
@@ -245,26 +237,26 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
   const fields = { refereeId, value, currency: input.currency, occurredAt };
   const base: RecordResult = { eventId, kind: 'CONVERSION', experimentId, variant: null, outcome: 'COUNTED', duplicate: false, reason: null };
 
-  const attribution = (await getItem(keys.attribution(experimentId, refereeId))) as unknown as AttributionItem | undefined;
+  const attribution = (await stores.referrals.attribution(experimentId, refereeId)) as unknown as AttributionItem | undefined;
   if (!attribution) {
-    return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
+    return recordOnly(stores.referrals, { ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
   }
   const withVariant = { ...base, variant: attribution.variant };
   const windowStart = Date.parse(attribution.attributedAt);
   const windowEnd = windowStart + experiment.attributionWindowDays * DAY_MS;
   if (Date.parse(occurredAt) < windowStart) {
-    return recordOnly(
+    return recordOnly(stores.referrals, 
       { ...withVariant, outcome: 'UNATTRIBUTED', reason: `conversion is before the referee's signup (${attribution.attributedAt}), so the referral did not cause it` },
       fields,
     );
   }
   if (Date.parse(occurredAt) > windowEnd) {
-    return recordOnly(
+    return recordOnly(stores.referrals, 
       { ...withVariant, outcome: 'UNATTRIBUTED', reason: `conversion is after the ${experiment.attributionWindowDays}-day attribution window (ended ${new Date(windowEnd).toISOString()})` },
       fields,
     );
   }
-  const written = await recordCounted(withVariant, fields, [
+  const written = await recordCounted(stores.referrals, withVariant, fields, [
     { update: keys.attribution(experimentId, refereeId), expression: 'ADD #c :one', names: { '#c': 'conversions' }, values: { ':one': 1 } },
     referrerCounters(experimentId, attribution.referrerId, { conversions: 1, revenue: value }),
   ]);

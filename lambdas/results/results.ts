@@ -9,15 +9,16 @@ import { analyze } from '../domain/stats/analyze.ts';
 import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
-import { readExperimentPartition, totalsOf, type ExperimentPartition } from '../shared/partition.ts';
+import type { HandlerContext } from '../store/context.ts';
+import { totalsOf, type ExperimentPartition } from '../store/stores.ts';
 import { storedRunningMinima } from '../analysis/state.ts';
 import { funnel } from './metrics.ts';
 
 export const ALPHA = 0.05;
 
-export async function getResults(event: AppSyncResolverEvent) {
+export async function getResults(event: AppSyncResolverEvent, { stores }: HandlerContext) {
   const experimentId = requireId(event.arguments, 'experimentId');
-  const partition = await readExperimentPartition(experimentId);
+  const partition = await stores.totals.readPartition(experimentId);
   if (!partition) throw new NotFoundError('Experiment', experimentId);
   // The always-valid p-value is min(stored running minimum of the scheduled looks, this look).
   return computeResults(partition, storedRunningMinima(partition));

@@ -1,5 +1,6 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
+import { keys } from '../../model/keys.ts';
 
 type Args = { experimentId: string; phase?: number | null; limit?: number | null; nextToken?: string | null };
 
@@ -8,7 +9,7 @@ type Args = { experimentId: string; phase?: number | null; limit?: number | null
 export function request(ctx: Context<Args>) {
   const phase = ctx.args.phase ?? ctx.stash.currentPhase;
   return query({
-    query: { pk: { eq: `EXP#${ctx.args.experimentId}#SNAP` }, sk: { beginsWith: `P#${`000${phase}`.slice(-4)}#` } },
+    query: { pk: { eq: keys.snapshots(ctx.args.experimentId) }, sk: { beginsWith: keys.snapshotPrefix(phase) } },
     limit: ctx.args.limit ?? 100,
     nextToken: ctx.args.nextToken ?? undefined,
     scanIndexForward: true,

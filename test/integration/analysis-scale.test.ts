@@ -9,7 +9,7 @@ import type { App } from '../../cli/app.ts';
 import { transition, validateCreate } from '../../lambdas/domain/experiment.ts';
 import { runAnalysis } from '../../lambdas/analysis/run.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
-import { experimentItem } from '../../lambdas/shared/items.ts';
+import { experimentItem } from '../../model/experiment.ts';
 import { startTestApp } from '../support/app.ts';
 
 const EXPERIMENTS = 200;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzePartition, type Analysis } from '../../../lambdas/analysis/compute.ts';
 import { alertsToRaise, autoStopReason } from '../../../lambdas/analysis/rules.ts';
 import { emptyTotals } from '../../../lambdas/aggregate/fold.ts';
-import type { ExperimentPartition } from '../../../lambdas/shared/partition.ts';
+import type { ExperimentPartition } from '../../../lambdas/store/stores.ts';
 import { experiment } from '../domain/fixtures.ts';
 
 const NOW = new Date('2025-06-10T00:00:00.000Z');
