@@ -38,6 +38,11 @@ export interface LambdaDefinition {
   timeoutSeconds?: number;
   /** The function publishes notifications to the stack's alerts topic (SNS; env ALERTS_TOPIC_ARN). */
   publishesAlerts?: boolean;
+  /**
+   * Reserved concurrency on AWS: capacity the function always has and a cap it never exceeds (a
+   * public-facing function cannot starve the others; the aggregator is never throttled by a burst).
+   */
+  reservedConcurrency?: number;
   /** A DynamoDB stream event source, with the batching settings both CDK and the local poller use. */
   streamSource?: {
     table: string;
@@ -80,7 +85,19 @@ export type ResolverDefinition =
   /** A direct Lambda resolver: no code, AppSync sends its standard event to the function. */
   | { typeName: string; fieldName: string; kind: 'LAMBDA'; dataSource: string };
 
+/**
+ * AppSync API-level limits (CDK GraphqlApi props of the same names). infra/ sets them on the AWS API;
+ * the local runtime enforces them. queryDepthLimit: 1..75 nested levels (0/absent: none);
+ * resolverCountLimit: 1..10000 resolver invocations per request (0/absent: AppSync's 10000).
+ */
+export interface ApiLimits {
+  queryDepthLimit?: number;
+  resolverCountLimit?: number;
+}
+
 export interface Manifest {
+  /** API-level settings. */
+  api?: ApiLimits;
   tables: TableDefinition[];
   /** The API's environment variables (`ctx.env` in resolvers), each naming a table's physical name. */
   apiEnvironment: Record<string, { table: string }>;

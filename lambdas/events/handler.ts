@@ -1,4 +1,5 @@
 import { createRegistry } from '../shared/registry.ts';
+import { countOutcome } from './outcome-metrics.ts';
 import { recordClick, recordConversion, recordInvite, recordSignup } from './record.ts';
 
 export const handler = createRegistry({
@@ -6,4 +7,4 @@ export const handler = createRegistry({
   'Mutation.recordClick': recordClick,
   'Mutation.recordSignup': recordSignup,
   'Mutation.recordConversion': recordConversion,
-});
+}, { onResult: countOutcome });
