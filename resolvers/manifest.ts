@@ -95,6 +95,8 @@ export const manifest: Manifest = {
       callsApi: true,
       apiMutations: ['publishAlert'],
       publishesAlerts: true,
+      // one run at a time: a slow run delays the next instead of racing it
+      reservedConcurrency: 1,
       memorySize: 512,
       // bounded work per run (see lambdas/analysis/run.ts): it stops taking experiments well before this
       timeoutSeconds: 120,

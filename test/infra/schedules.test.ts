@@ -42,8 +42,9 @@ describe('scheduled analysis on AWS', () => {
   });
 
   it('has an SNS alerts topic, with the e-mail subscription from the alertEmail context value', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) => id.startsWith('SchedulesAlerts'));
+    expect(topics).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topics[0] } });
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Description === analysis.description)!;
     expect(JSON.stringify(fn.Properties.Environment.Variables.ALERTS_TOPIC_ARN)).toMatch(/^\{"Ref":"SchedulesAlerts[0-9A-F]+"\}$/);
   });
