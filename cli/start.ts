@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
+import { manifest } from '../resolvers/manifest.ts';
 import { dataDirFromEnv, startApp } from './app.ts';
 import { seedDemo } from './seed.ts';
 
@@ -26,7 +27,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   process.stdout.write('splitloop: building the dashboard...\n');
   const dashboard = await buildDashboard();
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
-  const auth = authSettingsFromEnv(process.env, { dataDir });
+  const auth = authSettingsFromEnv(process.env, { dataDir, appModes: manifest.auth });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
   // Locally the scheduled analysis runs every 10 s unless SPLITLOOP_SCHEDULE_RATE says otherwise,
   // so that snapshots, the results-over-time chart and alerts show up while you try things.

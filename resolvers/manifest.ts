@@ -16,6 +16,11 @@ const lambdaField = (typeName: string, fieldName: string, dataSource: string): R
 });
 
 export const manifest: Manifest = {
+  auth: {
+    defaultMode: 'API_KEY',
+    additionalModes: ['AWS_IAM', 'AMAZON_COGNITO_USER_POOLS'],
+    userPoolGroups: [{ name: 'experimenters', description: 'May create, run and read experiments' }],
+  },
   // The deepest operation in schema/operations is 5 levels; every resolver is a Query or Mutation
   // field, so a request runs as many resolvers as it has top-level fields.
   api: { queryDepthLimit: 10, resolverCountLimit: 100 },

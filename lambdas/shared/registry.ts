@@ -70,5 +70,7 @@ export function createRegistry(handlers: Record<string, FieldHandler>, contextOr
     }
   };
   // Each invocation's log lines carry the field it serves (and the Lambda request id).
-  return observe('resolver', serve, { keys: (event) => ({ field: `${event.info?.parentTypeName}.${event.info?.fieldName}` }) });
+  const handler = observe('resolver', serve, { keys: (event) => ({ field: `${event.info?.parentTypeName}.${event.info?.fieldName}` }) });
+  // `fields` lets a test hold the registry against the manifest's Lambda-backed fields.
+  return Object.assign(handler, { fields: Object.keys(handlers) });
 }
