@@ -2,7 +2,7 @@
 // schedule: the results-over-time chart is drawn from resultsHistory (also after a reload), a new
 // alert appears without a reload, the experiment list shows the open alerts, and the form has the
 // auto-stop settings. Traffic is injected as the aggregator's totals items (what the analysis reads).
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,15 +23,20 @@ let browser: Browser;
 let gql: ReturnType<typeof createClient>;
 let experimentId: string;
 
+/** Both variants' totals in one transaction, so that no run sees half of a change. */
 async function setTotals(a: number, b: number, convA: number, convB: number) {
-  for (const [variant, users, converting] of [['A', a, convA], ['B', b, convB]] as const) {
-    await app.client.send(
-      new PutItemCommand({
-        TableName: app.tableNames.main,
-        Item: marshall({ pk: `EXP#${experimentId}`, sk: `AGG#${variant}`, entity: 'Aggregate', experimentId, variant, exposures: users, referrers: converting, convertingReferrers: converting, updatedAt: new Date().toISOString() }),
-      }),
-    );
-  }
+  const updatedAt = new Date().toISOString();
+  const rows = [['A', a, convA], ['B', b, convB]] as const;
+  await app.client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: rows.map(([variant, users, converting]) => ({
+        Put: {
+          TableName: app.tableNames.main,
+          Item: marshall({ pk: `EXP#${experimentId}`, sk: `AGG#${variant}`, entity: 'Aggregate', experimentId, variant, exposures: users, referrers: converting, convertingReferrers: converting, updatedAt }),
+        },
+      })),
+    }),
+  );
 }
 
 async function snapshotCount(): Promise<number> {

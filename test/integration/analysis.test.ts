@@ -5,7 +5,7 @@
 //
 // Traffic is injected as the aggregator's totals items (AGG#<variant>): the analysis reads only
 // those, and writing them directly lets a test choose the split and the effect exactly.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
@@ -55,25 +55,19 @@ async function createRunning(name: string, extra: Record<string, unknown> = {}):
   return id;
 }
 
+/** Writes every variant's totals in one transaction, so that no run sees half of a change. */
 async function setTotals(experimentId: string, totals: Record<string, { users: number; converting: number }>) {
-  for (const [variant, t] of Object.entries(totals)) {
-    await app.client.send(
-      new PutItemCommand({
-        TableName: app.tableNames.main,
-        Item: marshall({
-          pk: `EXP#${experimentId}`,
-          sk: `AGG#${variant}`,
-          entity: 'Aggregate',
-          experimentId,
-          variant,
-          exposures: t.users,
-          referrers: t.converting,
-          convertingReferrers: t.converting,
-          updatedAt: new Date().toISOString(),
-        }),
-      }),
-    );
-  }
+  const updatedAt = new Date().toISOString();
+  await app.client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: Object.entries(totals).map(([variant, t]) => ({
+        Put: {
+          TableName: app.tableNames.main,
+          Item: marshall({ pk: `EXP#${experimentId}`, sk: `AGG#${variant}`, entity: 'Aggregate', experimentId, variant, exposures: t.users, referrers: t.converting, convertingReferrers: t.converting, updatedAt }),
+        },
+      })),
+    }),
+  );
 }
 
 interface SnapshotRow {
