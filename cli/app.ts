@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AuthSettings } from '../local/appsync/auth/index.ts';
 import type { Route } from '../local/appsync/http.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { parseRate, startScheduler, type ScheduledHandler, type Scheduler } from '../local/schedules/scheduler.ts';
 import { startStreamPoller, type StreamPoller } from '../local/streams/poller.ts';
 import { manifest } from '../resolvers/manifest.ts';
 
@@ -20,6 +21,10 @@ export interface AppOptions {
   auth?: AuthSettings;
   /** Run the stream aggregator (default true). */
   streams?: boolean;
+  /** Run the manifest's schedules on timers (default true). */
+  schedules?: boolean;
+  /** Every schedule's rate, e.g. `2s` (default: SPLITLOOP_SCHEDULE_RATE, else the manifest's rate). */
+  scheduleRate?: string;
   staticDir?: string;
   routes?: Record<string, Route>;
   /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
@@ -30,6 +35,7 @@ export interface AppOptions {
 
 export interface App extends LocalStack {
   poller?: StreamPoller;
+  scheduler?: Scheduler;
 }
 
 export async function startApp(options: AppOptions = {}): Promise<App> {
@@ -44,6 +50,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     onDynamoDbFatal: options.onDynamoDbFatal,
   });
   let poller: StreamPoller | undefined;
+  let scheduler: Scheduler | undefined;
   try {
     const streamed = manifest.lambdas.filter((l) => l.streamSource);
     if (streamed.length > 1) throw new Error('the local app runs one stream-triggered Lambda; the manifest has more');
@@ -58,7 +65,18 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         checkpointFile: options.dataDir ? join(options.dataDir, `stream-${def.id}.json`) : undefined,
       });
     }
+    if (options.schedules !== false && manifest.schedules?.length) {
+      scheduler = startScheduler({
+        schedules: manifest.schedules,
+        rateMs: parseRate(options.scheduleRate ?? process.env.SPLITLOOP_SCHEDULE_RATE),
+        load: async (lambdaId) => {
+          const def = manifest.lambdas.find((l) => l.id === lambdaId)!;
+          return ((await import(join(ROOT, def.entry))) as { handler: ScheduledHandler }).handler;
+        },
+      });
+    }
   } catch (error) {
+    await poller?.stop();
     await stack.stop();
     throw error;
   }
@@ -66,7 +84,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   return {
     ...stack,
     poller,
+    scheduler,
     async stop() {
+      await scheduler?.stop();
       await poller?.stop();
       await stopStack();
     },

@@ -12,6 +12,9 @@ import { writeStackInfo } from './insights/stack.ts';
 import { defaultLakeDir } from './lake.ts';
 import { seedDemo } from './seed.ts';
 
+/** How often `npm start` runs the scheduled analysis when SPLITLOOP_SCHEDULE_RATE is not set. */
+export const LOCAL_SCHEDULE_RATE = '10s';
+
 export async function startCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     process.stdout.write('usage: splitloop start   (PORT changes the port, default 4000)\n');
@@ -29,6 +32,9 @@ export async function startCommand(argv: string[]): Promise<number> {
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
   const auth = authSettingsFromEnv(process.env, { dataDir, appModes: manifest.auth });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
+  // Locally the scheduled analysis runs every 10 s unless SPLITLOOP_SCHEDULE_RATE says otherwise,
+  // so that snapshots, the results-over-time chart and alerts show up while you try things.
+  const scheduleRate = process.env.SPLITLOOP_SCHEDULE_RATE || LOCAL_SCHEDULE_RATE;
   let exitCode = 0;
   let fail: () => void = () => {};
   // The Insights route needs the table, which exists once the app has started.
@@ -40,6 +46,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     auth,
     staticDir: dashboard,
     routes,
+    scheduleRate,
     onDynamoDbFatal(message) {
       process.stderr.write(`${message}\nsplitloop: stopping, since the API cannot work without DynamoDB.\n`);
       exitCode = 1;
@@ -81,6 +88,8 @@ export async function startCommand(argv: string[]): Promise<number> {
       `  Demo experiment: ${experimentId}`,
       `    open    ${url}/#/experiments/${experimentId}`,
       `    drive   ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 2000 --lift 0.2 --duration 60`,
+      `    fast    ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 3000 --lift 1 --days 7 --day-seconds 6`,
+      `  Scheduled analysis: every ${scheduleRate} (SPLITLOOP_SCHEDULE_RATE; every 15 minutes on AWS)`,
       `  Token for the API:  npx splitloop token --user you --groups experimenters`,
       `  Event lake:  ${portEnv}npx splitloop export   then   npx splitloop insights cohort_curves`,
       '',

@@ -16,6 +16,7 @@ import { METRICS_NAMESPACE, SERVICE } from '../lambdas/shared/observability-name
 import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
 import { tableBilling } from './capacity.ts';
 import { DashboardSite } from './dashboard.ts';
+import { Schedules } from './schedules.ts';
 import { ApiFirewall, apiGuardrailProps } from './guardrails.ts';
 import { EventLake } from './lake.ts';
 import { Monitoring } from './monitoring.ts';
@@ -137,6 +138,8 @@ export class SplitloopStack extends Stack {
       }
       this.functions.set(def.id, fn);
     }
+
+    new Schedules(this, 'Schedules', { manifest, functions: this.functions });
 
     const dataSources = new Map<string, appsync.BaseDataSource>();
     for (const ds of manifest.dataSources) {

@@ -10,7 +10,7 @@ export const EXPERIMENT_ENTITY = 'Experiment';
 /** The API fields of an experiment, in schema order. */
 export const EXPERIMENT_FIELDS = [
   'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
-  'minimumDetectableEffect', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version', 'phases',
+  'minimumDetectableEffect', 'endDate', 'autoStop', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version', 'phases',
 ] as const;
 
 /** Defaults for fields added after experiments were first stored. */
@@ -42,6 +42,7 @@ export function experimentFromItem<E extends ExperimentKeyFields = ExperimentKey
   if (out.currency === null) out.currency = EXPERIMENT_DEFAULTS.currency;
   // Experiments started before phases existed read as one phase from their start.
   out.phases = phasesOf(item as unknown as Parameters<typeof phasesOf>[0]);
+  if (out.autoStop === null) out.autoStop = { onDecision: false, onEndDate: false };
   return out as unknown as E;
 }
 

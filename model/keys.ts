@@ -4,6 +4,11 @@
 export const EXPERIMENT_SK = 'META';
 export const AGGREGATE_SK_PREFIX = 'AGG#';
 export const FINAL_SK_PREFIX = 'FINAL#';
+/** The scheduled analysis' state, in the experiment's partition (read by the same one Query). */
+export const ANALYSIS_SK = 'ANALYSIS';
+
+/** A phase in sort keys: 4 digits, so that phases sort in order. */
+const phaseKey = (phase: number) => `P#${`000${phase}`.slice(-4)}#`;
 
 export const keys = {
   experiment: (id: string) => ({ pk: `EXP#${id}`, sk: EXPERIMENT_SK }),
@@ -20,6 +25,16 @@ export const keys = {
   /** The aggregator's marker of one applied stream record (its eventID): exactly-once totals. */
   aggregateRecord: (eventId: string) => ({ pk: `AGGREC#${eventId}`, sk: 'AGGREC' }),
   finalResults: (experimentId: string, phase: number) => ({ pk: `EXP#${experimentId}`, sk: `${FINAL_SK_PREFIX}${phase}` }),
+  analysisState: (experimentId: string) => ({ pk: `EXP#${experimentId}`, sk: ANALYSIS_SK }),
+  /** Results snapshots: P#<phase>#<computedAt>, oldest first; `resultsHistory` is one Query. */
+  snapshots: (experimentId: string) => `EXP#${experimentId}#SNAP`,
+  snapshotPrefix: phaseKey,
+  snapshot: (experimentId: string, phase: number, computedAt: string) => ({ pk: `EXP#${experimentId}#SNAP`, sk: `${phaseKey(phase)}${computedAt}` }),
+  /** Alerts: P#<phase>#<kind>, so one per experiment, phase and kind. */
+  alerts: (experimentId: string) => `EXP#${experimentId}#ALERT`,
+  alert: (experimentId: string, phase: number, kind: string) => ({ pk: `EXP#${experimentId}#ALERT`, sk: `${phaseKey(phase)}${kind}` }),
+  /** Where the last time-bounded analysis run stopped. */
+  analysisCursor: () => ({ pk: 'ANALYSIS', sk: 'CURSOR' }),
   /** gsi1: experiments by status, newest first. */
   experimentsByStatus: (status: string) => `STATUS#${status}`,
 };

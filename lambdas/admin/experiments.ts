@@ -1,5 +1,6 @@
 // Experiment administration. Every change is validated in full before anything is written, and
 // written with a condition on the version read, so concurrent edits cannot overwrite each other.
+import { storedRunningMinima } from '../analysis/state.ts';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import {
@@ -60,6 +61,23 @@ function lifecycle(action: ExperimentAction) {
   };
 }
 
+/**
+ * The scheduled analysis' stop (autoStop): the same rules and write as stopExperiment, but only if
+ * the experiment is still RUNNING at the version the analysis read, so that a pause (or any edit)
+ * made meanwhile wins and a paused experiment is never stopped by it. Null when it did not stop.
+ */
+export async function stopIfRunningAt(stores: Stores, id: string, expectedVersion: number): Promise<Experiment | null> {
+  const current = await stores.experiments.get(id);
+  if (!current || current.status !== 'RUNNING' || current.version !== expectedVersion) return null;
+  try {
+    // the same frozen readout as stopExperiment
+    return await stopWithFinalReadout(stores, current, new Date());
+  } catch (error) {
+    if (error instanceof ConflictError) return null;
+    throw error;
+  }
+}
+
 export const startExperiment = lifecycle('start');
 export const pauseExperiment = lifecycle('pause');
 
@@ -75,7 +93,13 @@ export async function stopWithFinalReadout(stores: Stores, current: Experiment, 
   const partition = await stores.totals.readPartition(current.id);
   const readouts = phasesOf(next).map((p) => ({
     phase: p.number,
-    readout: computeResults(partition ? { ...partition, experiment: next } : { experiment: next, totals: new Map(), readouts: new Map(), updatedAt: next.updatedAt }, {}, p.number, true),
+    readout: computeResults(
+      partition ? { ...partition, experiment: next } : { experiment: next, totals: new Map(), readouts: new Map(), updatedAt: next.updatedAt },
+      // the scheduled analysis' running minima belong to the current (last) phase
+      partition && p.number === phasesOf(current).length ? storedRunningMinima(partition) : {},
+      p.number,
+      true,
+    ),
   }));
   if (!(await stores.experiments.replaceWithReadouts(next, current.version, readouts))) {
     const latest = await load(stores.experiments, current.id);

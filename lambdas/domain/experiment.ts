@@ -42,6 +42,8 @@ export interface Experiment {
   minimumDetectableEffect: number | null;
   /** ISO 8601 (UTC, as `Date.prototype.toISOString` writes it). */
   endDate: string | null;
+  /** What the scheduled analysis may stop the experiment for (both off by default; never a paused one). */
+  autoStop: AutoStop;
   startedAt: string | null;
   stoppedAt: string | null;
   createdAt: string;
@@ -51,6 +53,13 @@ export interface Experiment {
   /** Numbered from 1 (model/phases.ts); the read projection always fills it (none before the first start). */
   phases?: Phase[];
 }
+
+export interface AutoStop {
+  onDecision: boolean;
+  onEndDate: boolean;
+}
+
+export const AUTO_STOP_OFF: AutoStop = { onDecision: false, onEndDate: false };
 
 /**
  * A variant as the API receives it. `config` is AWSJSON: JSON text, or (AppSync parses AWSJSON
@@ -78,6 +87,8 @@ export interface CreateExperimentInput {
   currency?: string | null;
   minimumDetectableEffect?: number | null;
   endDate?: string | null;
+  /** Defaults to both off; an absent (or null) flag is off. */
+  autoStop?: { onDecision?: boolean | null; onEndDate?: boolean | null } | null;
 }
 
 /**
@@ -97,6 +108,8 @@ export interface UpdateExperimentInput {
   currency?: string | null;
   minimumDetectableEffect?: number | null;
   endDate?: string | null;
+  /** An absent (or null) flag keeps its value. */
+  autoStop?: { onDecision?: boolean | null; onEndDate?: boolean | null } | null;
 }
 
 export interface CreateOptions {
@@ -140,6 +153,7 @@ export const EDITABLE_AFTER_START = [
   'coverage',
   'endDate',
   'minimumDetectableEffect',
+  'autoStop',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -476,6 +490,26 @@ function checkEndDate(value: unknown, now: Date, mustBeFuture: boolean, p: Probl
   return iso;
 }
 
+/** The auto-stop flags of `value` over `base`: each flag absent or null keeps base's. */
+function checkAutoStop(value: unknown, base: AutoStop, p: Problems): AutoStop | undefined {
+  if (value === undefined || value === null) return base;
+  if (!isRecord(value)) {
+    p.add('autoStop', `autoStop must be an object such as { onDecision: true, onEndDate: false }, got ${show(value)}`);
+    return undefined;
+  }
+  const out = { ...base };
+  let ok = true;
+  for (const flag of ['onDecision', 'onEndDate'] as const) {
+    const v = value[flag];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'boolean') {
+      p.add(`autoStop.${flag}`, `autoStop.${flag} must be true or false, got ${show(v)}`);
+      ok = false;
+    } else out[flag] = v;
+  }
+  return ok ? out : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Create and update.
 
@@ -491,6 +525,7 @@ type EditableFields = Pick<
   | 'currency'
   | 'minimumDetectableEffect'
   | 'endDate'
+  | 'autoStop'
 >;
 
 type RawFields = { [K in keyof EditableFields]: unknown };
@@ -506,6 +541,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
   const currency = checkCurrency(raw.currency, p);
   const minimumDetectableEffect = checkMinimumDetectableEffect(raw.minimumDetectableEffect, p);
   const endDate = checkEndDate(raw.endDate, now, endDateChanged, p);
+  const autoStop = checkAutoStop(raw.autoStop, AUTO_STOP_OFF, p);
   if (
     p.any ||
     name === undefined ||
@@ -517,7 +553,8 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
     attributionWindowDays === undefined ||
     currency === undefined ||
     minimumDetectableEffect === undefined ||
-    endDate === undefined
+    endDate === undefined ||
+    autoStop === undefined
   ) {
     return undefined;
   }
@@ -532,6 +569,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
     currency,
     minimumDetectableEffect,
     endDate,
+    autoStop,
   };
 }
 
@@ -559,6 +597,7 @@ export function validateCreate(input: CreateExperimentInput, options: CreateOpti
     currency: absent(input.currency) ? LIMITS.defaultCurrency : input.currency,
     minimumDetectableEffect: input.minimumDetectableEffect,
     endDate: input.endDate,
+    autoStop: input.autoStop,
   };
   const fields = checkAll(raw, options.now, true, p);
   if (fields === undefined) throw new ValidationError(p.list, 'Cannot create the experiment');
@@ -717,6 +756,12 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
     minimumDetectableEffect:
       input.minimumDetectableEffect === undefined ? current.minimumDetectableEffect : input.minimumDetectableEffect,
     endDate: input.endDate === undefined ? current.endDate : input.endDate,
+    // flags left out keep their value (merged over the current ones before the check)
+    autoStop: isRecord(input.autoStop)
+      ? { ...(current.autoStop ?? AUTO_STOP_OFF), ...Object.fromEntries(Object.entries(input.autoStop).filter(([, v]) => v !== null && v !== undefined)) }
+      : absent(input.autoStop)
+        ? (current.autoStop ?? AUTO_STOP_OFF)
+        : input.autoStop,
   };
   const p = new Problems();
   const fields = checkAll(raw, options.now, endDateChanged, p);

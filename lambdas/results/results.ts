@@ -9,6 +9,7 @@ import { requireId } from '../shared/args.ts';
 import type { HandlerContext } from '../store/context.ts';
 import { totalsOf, type ExperimentPartition } from '../store/stores.ts';
 import { currentPhase, phaseNumbered, phasesOf, weightMap } from '../../model/phases.ts';
+import { storedRunningMinima } from '../analysis/state.ts';
 
 export const ALPHA = 0.05;
 
@@ -33,7 +34,10 @@ export async function getResults(event: AppSyncResolverEvent, { stores }: Handle
   }
   const frozen = partition.readouts.get(number);
   if (frozen) return frozen;
-  return computeResults(partition, {}, number);
+  // The always-valid p-value is min(stored running minimum of the scheduled looks, this look);
+  // the scheduled analysis keeps its minima for the current phase only.
+  const current = currentPhase(partition.experiment)?.number ?? 1;
+  return computeResults(partition, number === current ? storedRunningMinima(partition) : {}, number);
 }
 
 /**

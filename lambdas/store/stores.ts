@@ -6,7 +6,7 @@ import { emptyTotals, TOTAL_FIELDS, type Totals } from '../aggregate/fold.ts';
 import type { Experiment } from '../domain/experiment.ts';
 import type { AssignmentItem } from '../../model/assignment.ts';
 import { experimentFromItem, experimentItem, isExperimentItem } from '../../model/experiment.ts';
-import { EXPERIMENT_SK, keys } from '../../model/keys.ts';
+import { ANALYSIS_SK, EXPERIMENT_SK, keys } from '../../model/keys.ts';
 import { isAggregateItem } from '../../model/live-counts.ts';
 import { isCodeItem, type CodeItem } from '../../model/referral-code.ts';
 import { numberForWrite, transactWriteRetryingConflicts, type Item, type Table, type TransactItem, type TransactOutcome } from './table.ts';
@@ -51,6 +51,8 @@ export interface ExperimentPartition {
   readouts: Map<number, unknown>;
   /** The newest write among the totals (or the experiment's own update). */
   updatedAt: string;
+  /** The scheduled analysis' state item (sk ANALYSIS), absent before its first run. */
+  analysis?: Item;
 }
 
 /** What committing one chunk of stream records did (see lambdas/aggregate/exactlyOnce.ts). */
@@ -174,7 +176,8 @@ export function dynamoStores(table: Table): Stores {
           const written = item.updatedAt as string | undefined;
           if (written && written > updatedAt) updatedAt = written;
         }
-        return { experiment, totals, readouts, updatedAt };
+        const analysis = items.find((i) => i.sk === ANALYSIS_SK);
+        return { experiment, totals, readouts, updatedAt, ...(analysis ? { analysis } : {}) };
       },
       async applyOnce(records, merged) {
         const now = new Date().toISOString();

@@ -46,6 +46,10 @@ export function checkManifest(manifest: Manifest, schema: GraphQLSchema, options
     if (!existsSync(join(options.root, l.entry))) problems.push(`lambda ${l.id}: entry ${l.entry} does not exist`);
     for (const t of l.tables) if (!tables.has(t.table)) problems.push(`lambda ${l.id} names unknown table ${t.table}`);
   }
+  for (const s of manifest.schedules ?? []) {
+    if (!lambdas.has(s.lambda)) problems.push(`schedule ${s.id} names unknown lambda ${s.lambda}`);
+    if (!(s.rateMinutes >= 1) || !Number.isInteger(s.rateMinutes)) problems.push(`schedule ${s.id}: rateMinutes must be a whole number >= 1`);
+  }
   for (const f of manifest.functions) {
     if (!dataSources.has(f.dataSource)) problems.push(`function ${f.name} names unknown data source ${f.dataSource}`);
     referenced.add(f.code);

@@ -31,6 +31,7 @@ import {
 } from '../format.ts';
 import { startLiveCounts, type LiveCounts, type LiveSource, type LiveStatus } from '../live.ts';
 import { href, STATUS_LABEL } from '../router.ts';
+import { analysisSections } from './analysis.ts';
 // The same lifecycle rule the admin Lambda applies (a DRAFT may be stopped, i.e. discarded).
 import { allowedActions, type ExperimentAction } from '../../../model/lifecycle.ts';
 
@@ -209,6 +210,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
       section('live', 'Live funnel', liveStatus, scrollBox('Live funnel table', liveTable), liveUpdated, liveSummary),
       section('progress', 'Progress toward the planned sample size', progressBody),
       section('results', 'Results', h('div', { class: 'toolbar' }, phasePicker, refreshButton, computedAt), resultsBanner, decisionsBody, resultsBody),
+      analysisSections(ctx, experiment, (alert) => ctx.announce(`New alert: ${alert.kind}`)),
       section(
         'charts',
         'Charts',
@@ -252,6 +254,10 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
           row('Started', formatDateTime(experiment.startedAt)),
           row('Stopped', formatDateTime(experiment.stoppedAt)),
           row('End date', formatDateTime(experiment.endDate)),
+          row(
+            'Stop automatically',
+            [experiment.autoStop?.onDecision ? 'on a decision' : null, experiment.autoStop?.onEndDate ? 'at the end date' : null].filter(Boolean).join(', ') || 'no',
+          ),
           row('Id', h('code', {}, experiment.id)),
         ),
       );

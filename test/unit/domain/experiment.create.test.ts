@@ -48,6 +48,7 @@ describe('validateCreate: a valid input', () => {
       currency: 'USD',
       minimumDetectableEffect: null,
       endDate: null,
+      autoStop: { onDecision: false, onEndDate: false },
       startedAt: null,
       stoppedAt: null,
       createdAt: NOW.toISOString(),

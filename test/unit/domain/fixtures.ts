@@ -38,6 +38,7 @@ export function experiment(overrides: Partial<Experiment> = {}): Experiment {
     attributionWindowDays: 30,
     currency: 'USD',
     minimumDetectableEffect: null,
+    autoStop: { onDecision: false, onEndDate: false },
     endDate: null,
     startedAt: null,
     stoppedAt: null,
