@@ -24,6 +24,10 @@ export class DocumentCache<T> {
     return found;
   }
 
+  delete(query: string): void {
+    this.entries.delete(query);
+  }
+
   set(query: string, value: T): void {
     this.entries.delete(query);
     this.entries.set(query, value);

@@ -158,7 +158,11 @@ export function createExecutor(options: ExecutorOptions) {
       if (over) return [over];
     }
     cached.valid ??= validate(options.schema, cached.doc, specifiedRules);
-    if (cached.valid.length) return cached.valid.map((e) => formatError(e, 'ValidationError'));
+    if (cached.valid.length) {
+      // an invalid document is not kept: the cache holds only what can run
+      documents.delete(query);
+      return cached.valid.map((e) => formatError(e, 'ValidationError'));
+    }
     return cached.doc;
   }
 
