@@ -7,5 +7,9 @@ export function request(ctx: Context<{ id: string }>) {
 
 export function response(ctx: Context) {
   if (ctx.error) util.error(ctx.error.message, ctx.error.type);
-  return ctx.result ?? null;
+  const item = ctx.result;
+  if (!item) return null;
+  // Experiments stored before goal metrics existed decide on the converting-referrer rate.
+  if (!item.goalMetric) item.goalMetric = 'CONVERTING_REFERRER_RATE';
+  return item;
 }

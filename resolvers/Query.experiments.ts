@@ -19,5 +19,7 @@ export function request(ctx: Context<{ status: string; limit?: number | null; ne
 
 export function response(ctx: Context) {
   if (ctx.error) util.error(ctx.error.message, ctx.error.type);
-  return { items: ctx.result.items, nextToken: ctx.result.nextToken ?? null };
+  // Experiments stored before goal metrics existed decide on the converting-referrer rate.
+  const items = ctx.result.items.map((item: Record<string, unknown>) => (item.goalMetric ? item : { ...item, goalMetric: 'CONVERTING_REFERRER_RATE' }));
+  return { items, nextToken: ctx.result.nextToken ?? null };
 }

@@ -1,6 +1,8 @@
 // Pure folding of stream records into per-variant deltas. Totals are driven by the per-user
 // counter items (assignment, attribution), whose old and new images give exact deltas for counts,
 // sums and sums of squares without ever reading raw events.
+import { roiDelta } from '../domain/referrals/roi.ts';
+
 export const TOTAL_FIELDS = [
   'exposures',
   'referrers',
@@ -14,6 +16,13 @@ export const TOTAL_FIELDS = [
   'convertingReferees',
   'revenue',
   'revenueSumSq',
+  // ROI (issue 14): per enrolled user, the cost of the rewards their referrals earned and revenue less it.
+  'rewardCost',
+  'rewardCostSumSq',
+  'netRevenue',
+  'netRevenueSumSq',
+  // Events refused by a fraud or validity rule (counted from the inserted REJECTED event items).
+  'rejectedAsFraud',
 ] as const;
 export type TotalField = (typeof TOTAL_FIELDS)[number];
 export type Totals = Record<TotalField, number>;
@@ -27,6 +36,8 @@ export interface Image {
   signups?: number;
   conversions?: number;
   revenue?: number;
+  rewardCost?: number;
+  outcome?: string;
 }
 
 export interface Change {
@@ -43,6 +54,15 @@ const n = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v
 export function foldChange(change: Change, deltas: Map<string, Totals>): void {
   const image = change.newImage ?? change.oldImage;
   if (!image?.experimentId || !image.variant) return;
+  if (image.entity === 'Event') {
+    if (change.eventName === 'INSERT' && image.outcome === 'REJECTED') {
+      const key = `${image.experimentId}|${image.variant}`;
+      const d = deltas.get(key) ?? emptyTotals();
+      d.rejectedAsFraud += 1;
+      deltas.set(key, d);
+    }
+    return;
+  }
   if (image.entity !== 'Assignment' && image.entity !== 'Attribution') return;
   // Items are never deleted on purpose; a TTL or manual REMOVE must not un-count history.
   if (change.eventName === 'REMOVE') return;
@@ -66,6 +86,11 @@ export function foldChange(change: Change, deltas: Map<string, Totals>): void {
     const r0 = n(before.revenue), r1 = n(after.revenue);
     d.revenue += r1 - r0;
     d.revenueSumSq += r1 * r1 - r0 * r0;
+    const roi = roiDelta({ revenue: r0, rewardCost: n(before.rewardCost) }, { revenue: r1, rewardCost: n(after.rewardCost) });
+    d.rewardCost += roi.rewardCost;
+    d.rewardCostSumSq += roi.rewardCostSumSq;
+    d.netRevenue += roi.netRevenue;
+    d.netRevenueSumSq += roi.netRevenueSumSq;
   } else if (n(before.conversions) === 0 && n(after.conversions) > 0) {
     d.convertingReferees += 1;
   }

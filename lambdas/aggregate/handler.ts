@@ -116,12 +116,41 @@ async function publish(experimentIds: string[]): Promise<void> {
   }
 }
 
+const PUBLISH_REWARD = /* GraphQL */ `
+  mutation PublishReward($input: RewardEarnedInput!) {
+    publishRewardEarned(input: $input) {
+      rewardId experimentId userId role variant amount currency name cost status referrerId refereeId tierAt eventId createdAt updatedAt requestId revokeReason
+    }
+  }
+`;
+const REWARD_FIELDS = [
+  'rewardId', 'experimentId', 'userId', 'role', 'variant', 'amount', 'currency', 'name', 'cost', 'status',
+  'referrerId', 'refereeId', 'tierAt', 'eventId', 'createdAt', 'updatedAt', 'requestId', 'revokeReason',
+] as const;
+
+/** onRewardEarned: every reward item inserted in this batch, for a payout worker. */
+async function publishRewards(records: StreamRecord[]): Promise<void> {
+  for (const r of records) {
+    if (r.eventName !== 'INSERT' || !r.dynamodb.NewImage) continue;
+    const item = unmarshall(r.dynamodb.NewImage);
+    if (item.entity !== 'Reward') continue;
+    try {
+      const input = Object.fromEntries(REWARD_FIELDS.map((f) => [f, item[f] ?? null]));
+      const response = await callGraphql(PUBLISH_REWARD, { input });
+      if (response.errors?.length) console.error(`publishRewardEarned for ${String(item.rewardId)} failed`, response.errors);
+    } catch (error) {
+      // The reward is in the ledger; a payout worker that missed the push finds it with rewards().
+      console.error(`publishRewardEarned for ${String(item.rewardId)} failed`, error);
+    }
+  }
+}
+
 export async function handler(event: StreamEvent): Promise<{ experiments: number; variants: number }> {
   if (!event.Records.length) return { experiments: 0, variants: 0 };
   const deltas = foldBatch(event.Records);
-  if (!deltas.size) return { experiments: 0, variants: 0 };
-  await commit(event.Records, deltas);
+  if (deltas.size) await commit(event.Records, deltas);
   const experiments = [...new Set([...deltas.keys()].map((k) => k.split('|')[0]!))];
   await publish(experiments);
+  await publishRewards(event.Records);
   return { experiments: experiments.length, variants: deltas.size };
 }

@@ -1,9 +1,13 @@
 import { createRegistry } from '../shared/registry.ts';
-import { recordClick, recordConversion, recordInvite, recordSignup } from './record.ts';
+import { recordClick, recordConversion, recordInvite, recordSignup } from './referral-events.ts';
+import { fulfillReward, referral, revokeReward } from './rewards.ts';
 
 export const handler = createRegistry({
   'Mutation.recordInvite': recordInvite,
   'Mutation.recordClick': recordClick,
   'Mutation.recordSignup': recordSignup,
   'Mutation.recordConversion': recordConversion,
+  'Mutation.fulfillReward': fulfillReward,
+  'Mutation.revokeReward': revokeReward,
+  'Query.referral': referral,
 });

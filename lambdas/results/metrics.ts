@@ -15,6 +15,8 @@ export function funnel(t: Totals) {
     signups: t.signups,
     conversions: t.conversions,
     revenue: t.revenue,
+    rewardCost: t.rewardCost,
+    netRevenue: t.netRevenue,
     inviteRate: ratio(t.referrers, t.exposures),
     invitesPerReferrer: ratio(t.invites, t.referrers),
     clickThrough: ratio(t.clicks, t.invites),

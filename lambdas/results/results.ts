@@ -10,6 +10,8 @@ import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
 import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
+import { offerOf } from '../domain/referrals/offer.ts';
+import { DEFAULT_GOAL_METRIC, roiMetricInputs } from '../domain/referrals/roi.ts';
 import { funnel } from './metrics.ts';
 
 export const ALPHA = 0.05;
@@ -33,6 +35,7 @@ export async function getResults(event: AppSyncResolverEvent) {
       metric('invitesPerUser', 'invites', 'invitesSumSq'),
       metric('conversionsPerUser', 'conversions', 'conversionsSumSq'),
       metric('revenuePerUser', 'revenue', 'revenueSumSq'),
+      ...roiMetricInputs(experiment.variants.map((v) => ({ key: v.key, totals: of(v.key) }))),
     ],
   });
 
@@ -47,7 +50,12 @@ export async function getResults(event: AppSyncResolverEvent) {
     control: experiment.control,
     alpha: ALPHA,
     srm: stats.srm,
-    variants: stats.variants.map((v) => ({ ...v, funnel: funnel(of(v.key)) })),
+    variants: stats.variants.map((v) => ({
+      ...v,
+      funnel: funnel(of(v.key)),
+      rejectedAsFraud: of(v.key).rejectedAsFraud,
+      offer: offerOf(experiment, v.key),
+    })),
     metrics: stats.metrics,
     sampleSize: mde
       ? {
@@ -57,6 +65,8 @@ export async function getResults(event: AppSyncResolverEvent) {
           progress: required ? Math.min(1, smallest / required) : null,
         }
       : null,
+    goalMetric: (experiment as { goalMetric?: string }).goalMetric ?? DEFAULT_GOAL_METRIC,
+    rejectedAsFraud: experiment.variants.reduce((s, v) => s + of(v.key).rejectedAsFraud, 0),
     computedAt: new Date().toISOString(),
   };
 }

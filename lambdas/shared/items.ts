@@ -1,6 +1,8 @@
 // Keys and item shapes of the single table (README: "Data model"). Every access pattern is a
 // GetItem, a Query on a known partition or a conditional write.
 import type { Experiment } from '../domain/experiment.ts';
+import { DEFAULT_FRAUD_SETTINGS } from '../domain/referrals/fraud.ts';
+import { DEFAULT_GOAL_METRIC } from '../domain/referrals/roi.ts';
 
 export const keys = {
   experiment: (id: string) => ({ pk: `EXP#${id}`, sk: 'META' }),
@@ -35,7 +37,7 @@ export interface AssignmentItem {
 
 const EXPERIMENT_FIELDS = [
   'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
-  'minimumDetectableEffect', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
+  'minimumDetectableEffect', 'goalMetric', 'fraudRules', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
 ] as const;
 
 export function isExperimentItem(item: Record<string, unknown> | undefined): item is Record<string, unknown> & Experiment {
@@ -46,5 +48,7 @@ export function toExperiment(item: Experiment): Experiment {
   const out: Record<string, unknown> = {};
   for (const f of EXPERIMENT_FIELDS) out[f] = item[f] ?? null;
   out.currency ??= 'USD'; // experiments stored before the field existed
+  out.goalMetric ??= DEFAULT_GOAL_METRIC;
+  out.fraudRules = { ...DEFAULT_FRAUD_SETTINGS, ...(out.fraudRules as object | null) };
   return out as unknown as Experiment;
 }

@@ -169,3 +169,9 @@ export function checkOffer(value: unknown, field: string, currency: string, prob
 export function refereeView(offer: Offer | null) {
   return offer ? { trigger: offer.trigger, referee: offer.referee } : null;
 }
+
+/** The offer of one of an experiment's variants (null: none, or no such variant). */
+export function offerOf(experiment: { variants: readonly { key: string }[] }, variant: string | null): Offer | null {
+  const v = experiment.variants.find((x) => x.key === variant) as { offer?: Offer | null } | undefined;
+  return v?.offer ?? null;
+}
