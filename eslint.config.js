@@ -11,7 +11,7 @@ export default tseslint.config(
   },
   // APPSYNC_JS: the runtime rejects what these rules forbid (async, try, classes, while, ++, regex...).
   {
-    files: ['resolvers/**/*.ts'],
+    files: ['resolvers/**/*.ts', 'model/**/*.ts'],
     ignores: ['resolvers/manifest.ts', 'resolvers/manifest-types.ts'],
     ...appsync.configs.recommended,
     languageOptions: {

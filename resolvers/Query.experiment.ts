@@ -1,15 +1,15 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { get } from '@aws-appsync/utils/dynamodb';
+import { experimentFromItem, isExperimentItem } from '../model/experiment.ts';
+import { keys } from '../model/keys.ts';
 
 export function request(ctx: Context<{ id: string }>) {
-  return get({ key: { pk: `EXP#${ctx.args.id}`, sk: 'META' } });
+  return get({ key: keys.experiment(ctx.args.id) });
 }
 
+// The same projection as the Lambdas: an item stored before a field existed reads the same here.
 export function response(ctx: Context) {
   if (ctx.error) util.error(ctx.error.message, ctx.error.type);
-  const item = ctx.result;
-  if (!item) return null;
-  // Experiments stored before goal metrics existed decide on the converting-referrer rate.
-  if (!item.goalMetric) item.goalMetric = 'CONVERTING_REFERRER_RATE';
-  return item;
+  if (!isExperimentItem(ctx.result)) return null;
+  return experimentFromItem(ctx.result);
 }

@@ -1,5 +1,7 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
+import { experimentFromItem } from '../model/experiment.ts';
+import { keys } from '../model/keys.ts';
 
 const MAX_LIMIT = 100;
 
@@ -10,7 +12,7 @@ export function request(ctx: Context<{ status: string; limit?: number | null; ne
   }
   return query({
     index: 'gsi1',
-    query: { gsi1pk: { eq: `STATUS#${ctx.args.status}` } },
+    query: { gsi1pk: { eq: keys.experimentsByStatus(ctx.args.status) } },
     scanIndexForward: false,
     limit,
     nextToken: ctx.args.nextToken ?? undefined,
@@ -19,7 +21,5 @@ export function request(ctx: Context<{ status: string; limit?: number | null; ne
 
 export function response(ctx: Context) {
   if (ctx.error) util.error(ctx.error.message, ctx.error.type);
-  // Experiments stored before goal metrics existed decide on the converting-referrer rate.
-  const items = ctx.result.items.map((item: Record<string, unknown>) => (item.goalMetric ? item : { ...item, goalMetric: 'CONVERTING_REFERRER_RATE' }));
-  return { items, nextToken: ctx.result.nextToken ?? null };
+  return { items: ctx.result.items.map(experimentFromItem), nextToken: ctx.result.nextToken ?? null };
 }

@@ -13,48 +13,43 @@ import {
 } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId, requireInput } from '../shared/args.ts';
-import { experimentItem, isExperimentItem, keys, toExperiment } from '../shared/items.ts';
-import { getItem, putItem } from '../shared/table.ts';
+import type { HandlerContext } from '../store/context.ts';
+import type { ExperimentStore } from '../store/stores.ts';
 
-async function load(id: string): Promise<Experiment> {
-  const item = await getItem(keys.experiment(id));
-  if (!isExperimentItem(item)) throw new NotFoundError('Experiment', id);
-  return toExperiment(item);
+async function load(experiments: ExperimentStore, id: string): Promise<Experiment> {
+  const experiment = await experiments.get(id);
+  if (!experiment) throw new NotFoundError('Experiment', id);
+  return experiment;
 }
 
-/** Writes `next` only if the stored version is still `expectedVersion` (one write unit per KB). */
-async function save(next: Experiment, expectedVersion: number): Promise<Experiment> {
-  const written = await putItem(experimentItem(next), {
-    expression: 'attribute_exists(pk) AND #version = :expected',
-    names: { '#version': 'version' },
-    values: { ':expected': expectedVersion },
-  });
-  if (!written) {
-    const current = await load(next.id);
+/** Writes `next` only if the stored version is still `expectedVersion`. */
+async function save(experiments: ExperimentStore, next: Experiment, expectedVersion: number): Promise<Experiment> {
+  if (!(await experiments.replace(next, expectedVersion))) {
+    const current = await load(experiments, next.id);
     throw new ConflictError(next.id, expectedVersion, current.version);
   }
   return next;
 }
 
-export async function createExperiment(event: AppSyncResolverEvent): Promise<Experiment> {
+export async function createExperiment(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> {
   const input = requireInput(event.arguments) as unknown as CreateExperimentInput;
   const experiment = validateCreate(input, { id: randomUUID(), now: new Date(), generateSalt: () => randomUUID() });
-  await putItem(experimentItem(experiment), { expression: 'attribute_not_exists(pk)' });
+  await stores.experiments.create(experiment);
   return experiment;
 }
 
-export async function updateExperiment(event: AppSyncResolverEvent): Promise<Experiment> {
+export async function updateExperiment(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> {
   const input = requireInput(event.arguments) as unknown as UpdateExperimentInput;
   const id = requireId(input as unknown as Record<string, unknown>, 'id');
-  const current = await load(id);
+  const current = await load(stores.experiments, id);
   const next = validateUpdate(current, input, { now: new Date() });
-  return save(next, current.version);
+  return save(stores.experiments, next, current.version);
 }
 
 function lifecycle(action: ExperimentAction) {
-  return async (event: AppSyncResolverEvent): Promise<Experiment> => {
-    const current = await load(requireId(event.arguments, 'id'));
-    return save(transition(current, action, new Date()), current.version);
+  return async (event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> => {
+    const current = await load(stores.experiments, requireId(event.arguments, 'id'));
+    return save(stores.experiments, transition(current, action, new Date()), current.version);
   };
 }
 

@@ -6,9 +6,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
-import { keys } from '../shared/items.ts';
-import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
-import { transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
+import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
+import { totalsOf, type TotalsStore } from '../store/stores.ts';
+import { numberForWrite, type TransactItem } from '../store/table.ts';
+import { keys } from '../../model/keys.ts';
+import { LIVE_COUNT_FIELDS, type LiveCounts, type VariantCounts } from '../../model/live-counts.ts';
 import { foldChange, isZero, TOTAL_FIELDS, type Change, type Image, type Totals } from './fold.ts';
 
 export interface StreamRecord {
@@ -47,7 +49,7 @@ function aggregateUpdate(experimentId: string, variant: string, d: Totals, now: 
   const values: Record<string, unknown> = { ':now': now, ':entity': 'Aggregate', ':exp': experimentId, ':variant': variant };
   fields.forEach((f, i) => {
     names[`#t${i}`] = f;
-    values[`:t${i}`] = d[f];
+    values[`:t${i}`] = numberForWrite(d[f]);
   });
   const add = fields.map((_, i) => `#t${i} :t${i}`).join(', ');
   return {
@@ -58,7 +60,7 @@ function aggregateUpdate(experimentId: string, variant: string, d: Totals, now: 
   };
 }
 
-async function commit(records: StreamRecord[], deltas: Map<string, Totals>): Promise<void> {
+async function commit(totals: TotalsStore, records: StreamRecord[], deltas: Map<string, Totals>): Promise<void> {
   const first = records[0]!.dynamodb.SequenceNumber;
   const last = records[records.length - 1]!.dynamodb.SequenceNumber;
   const now = new Date().toISOString();
@@ -69,8 +71,7 @@ async function commit(records: StreamRecord[], deltas: Map<string, Totals>): Pro
   for (let chunk = 0; chunk * MAX_UPDATES_PER_TRANSACTION < updates.length; chunk += 1) {
     const marker: TransactItem = {
       put: {
-        pk: `AGGBATCH#${first}-${last}`,
-        sk: `CHUNK#${chunk}`,
+        ...keys.aggregateBatch(first, last, chunk),
         entity: 'AggregateBatch',
         records: records.length,
         expiresAt: Math.floor(Date.now() / 1000) + MARKER_TTL_SECONDS,
@@ -78,7 +79,7 @@ async function commit(records: StreamRecord[], deltas: Map<string, Totals>): Pro
       condition: { expression: 'attribute_not_exists(pk)' },
     };
     const slice = updates.slice(chunk * MAX_UPDATES_PER_TRANSACTION, (chunk + 1) * MAX_UPDATES_PER_TRANSACTION);
-    const outcome = await transactWriteRetryingConflicts(() => [marker, ...slice]);
+    const outcome = await totals.transact(() => [marker, ...slice]);
     if (!outcome.ok && outcome.reasons[0] !== 'ConditionalCheckFailed') {
       throw new Error(`aggregate transaction cancelled: ${outcome.reasons.join(', ')}`);
     }
@@ -92,20 +93,22 @@ const PUBLISH = /* GraphQL */ `
   }
 `;
 
-export async function readLiveCounts(experimentId: string) {
-  const partition = await readExperimentPartition(experimentId);
+export async function readLiveCounts(totals: TotalsStore, experimentId: string): Promise<LiveCounts | null> {
+  const partition = await totals.readPartition(experimentId);
   if (!partition) return null;
   const variants = partition.experiment.variants.map((v) => {
     const t = totalsOf(partition, v.key);
-    return { key: v.key, exposures: t.exposures, invites: t.invites, clicks: t.clicks, signups: t.signups, conversions: t.conversions, revenue: t.revenue };
+    const counts: Record<string, unknown> = { key: v.key };
+    for (const f of LIVE_COUNT_FIELDS) counts[f] = t[f];
+    return counts as unknown as VariantCounts;
   });
   return { experimentId, variants, updatedAt: partition.updatedAt };
 }
 
-async function publish(experimentIds: string[]): Promise<void> {
+async function publish(totals: TotalsStore, experimentIds: string[]): Promise<void> {
   for (const experimentId of experimentIds) {
     try {
-      const counts = await readLiveCounts(experimentId);
+      const counts = await readLiveCounts(totals, experimentId);
       if (!counts) continue;
       const response = await callGraphql(PUBLISH, { input: counts });
       if (response.errors?.length) console.error(`publishCounts for ${experimentId} failed`, response.errors);
@@ -146,11 +149,16 @@ async function publishRewards(records: StreamRecord[]): Promise<void> {
 }
 
 export async function handler(event: StreamEvent): Promise<{ experiments: number; variants: number }> {
+  return aggregate(event, contextFromEnvironment());
+}
+
+/** The handler with its context passed in. */
+export async function aggregate(event: StreamEvent, { stores }: HandlerContext): Promise<{ experiments: number; variants: number }> {
   if (!event.Records.length) return { experiments: 0, variants: 0 };
   const deltas = foldBatch(event.Records);
-  if (deltas.size) await commit(event.Records, deltas);
+  if (deltas.size) await commit(stores.totals, event.Records, deltas);
   const experiments = [...new Set([...deltas.keys()].map((k) => k.split('|')[0]!))];
-  await publish(experiments);
+  await publish(stores.totals, experiments);
   await publishRewards(event.Records);
   return { experiments: experiments.length, variants: deltas.size };
 }

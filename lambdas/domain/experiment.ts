@@ -12,6 +12,8 @@ import { checkFraudRules, checkGoalMetric, checkOffers, frozenReferralProblems }
 import type { FraudSettings } from './referrals/fraud.ts';
 import type { Offer } from './referrals/offer.ts';
 import type { GoalMetric } from './referrals/roi.ts';
+import { isRecord } from '../../model/guards.ts';
+import { allowedActions, nextStatus, type ExperimentAction } from '../../model/lifecycle.ts';
 
 export const EXPERIMENT_STATUSES = ['DRAFT', 'RUNNING', 'PAUSED', 'STOPPED'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
@@ -45,8 +47,8 @@ export interface Experiment {
   minimumDetectableEffect: number | null;
   /** The metric the always-valid decision is taken on. */
   goalMetric: GoalMetric;
-  /** Thresholds of the fraud rules (referrals/fraud.ts). */
-  fraudRules: FraudSettings;
+  /** Thresholds of the fraud rules (referrals/fraud.ts); null for experiments stored before they existed (the defaults apply). */
+  fraudRules: FraudSettings | null;
   /** ISO 8601 (UTC, as `Date.prototype.toISOString` writes it). */
   endDate: string | null;
   startedAt: string | null;
@@ -260,10 +262,6 @@ function normalizeConfig(value: unknown, field: string, p: Problems): string | n
     return undefined;
   }
   return text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkKey(value: unknown, field: string, p: Problems): string | undefined {
@@ -773,26 +771,9 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
 // ---------------------------------------------------------------------------------------------
 // Lifecycle.
 
-export type ExperimentAction = 'start' | 'pause' | 'stop';
-
-/**
- *   DRAFT ──start──▶ RUNNING ◀──start (resume)── PAUSED
- *     │                │  └──────pause─────────▶   │
- *     └──stop──▶ STOPPED ◀──stop──┴────────stop────┘
- * A DRAFT may be stopped (discarded without ever running); STOPPED is final.
- */
-const TRANSITIONS: Record<ExperimentStatus, Partial<Record<ExperimentAction, ExperimentStatus>>> = {
-  DRAFT: { start: 'RUNNING', stop: 'STOPPED' },
-  RUNNING: { pause: 'PAUSED', stop: 'STOPPED' },
-  PAUSED: { start: 'RUNNING', stop: 'STOPPED' },
-  STOPPED: {},
-};
-
-/** The actions allowed in a status, in the order start, pause, stop. */
-export function allowedActions(status: ExperimentStatus): ExperimentAction[] {
-  const next = TRANSITIONS[status] ?? {};
-  return (['start', 'pause', 'stop'] as const).filter((a) => next[a] !== undefined);
-}
+// The rule itself is shared with the dashboard: model/lifecycle.ts.
+export type { ExperimentAction };
+export { allowedActions };
 
 function describeAllowed(status: ExperimentStatus): string {
   if (status === 'STOPPED') return 'a stopped experiment cannot be restarted; create a new experiment instead';
@@ -808,7 +789,7 @@ function describeAllowed(status: ExperimentStatus): string {
  * ValidationError when starting an experiment whose endDate has passed.
  */
 export function transition(current: Experiment, action: ExperimentAction, now: Date): Experiment {
-  const next = (TRANSITIONS[current.status] ?? {})[action];
+  const next = nextStatus(current.status, action);
   if (next === undefined) {
     const already =
       (action === 'start' && current.status === 'RUNNING') || (action === 'pause' && current.status === 'PAUSED')

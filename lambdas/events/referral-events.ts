@@ -27,8 +27,10 @@ import { referrerStateOf, REFERRER_FIELDS } from '../domain/referrals/referrer-s
 import type { RewardGrant } from '../domain/referrals/rewards.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireInput } from '../shared/args.ts';
-import { isExperimentItem, keys, toExperiment } from '../shared/items.ts';
-import { getItem, putItem, transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
+import type { HandlerContext } from '../store/context.ts';
+import type { ReferralStore, Stores } from '../store/stores.ts';
+import type { TransactItem } from '../store/table.ts';
+import { keys } from '../../model/keys.ts';
 import { OutsideRunningWindowError, UnknownCodeError } from './errors.ts';
 import { checkCode, checkEventId, checkId, checkOccurredAt, throwIfAny } from './validate.ts';
 
@@ -52,25 +54,19 @@ export const EVENT_TTL_DAYS = 180;
 /** Read-decide-write rounds before giving up on a referrer that keeps changing under us. */
 const MAX_ROUNDS = 8;
 
-export const rewardKey = (userId: string, experimentId: string, rewardId: string) => ({ pk: `USER#${userId}#RWD`, sk: `${experimentId}#${rewardId}` });
-
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-function isCodeItem(item: Record<string, unknown> | undefined): item is Record<string, unknown> & CodeFacts & { experimentId: string } {
-  return !!item && typeof item.referrerId === 'string' && typeof item.experimentId === 'string';
+async function lookupCode(referrals: ReferralStore, code: string): Promise<CodeFacts & { experimentId: string }> {
+  const item = await referrals.code(code);
+  if (!item) throw new UnknownCodeError(code);
+  return { code: item.code, referrerId: item.referrerId, variant: item.variant, createdAt: item.createdAt ?? null, experimentId: item.experimentId };
 }
 
-async function lookupCode(code: string) {
-  const item = await getItem(keys.code(code), false);
-  if (!isCodeItem(item)) throw new UnknownCodeError(code);
-  return { code: item.code, referrerId: item.referrerId, variant: item.variant, createdAt: typeof item.createdAt === 'string' ? item.createdAt : null, experimentId: item.experimentId };
-}
-
-async function loadExperiment(id: string): Promise<Experiment> {
-  const item = await getItem(keys.experiment(id), false);
-  if (!isExperimentItem(item)) throw new NotFoundError('Experiment', id);
-  return toExperiment(item);
+async function loadExperiment(stores: Stores, id: string): Promise<Experiment> {
+  const experiment = await stores.experiments.get(id, { consistentRead: false });
+  if (!experiment) throw new NotFoundError('Experiment', id);
+  return experiment;
 }
 
 /** What the planner needs of the experiment, with the offer of the referrer's variant. */
@@ -121,16 +117,16 @@ function storedOutcome(item: Record<string, unknown> | undefined, experimentId: 
 
 const NEW_ITEM = { expression: 'attribute_not_exists(pk)' };
 
-async function storedResult(experimentId: string, eventId: string): Promise<RecordResult> {
-  const result = storedOutcome(await getItem(keys.event(experimentId, eventId)), experimentId, eventId);
+async function storedResult(referrals: ReferralStore, experimentId: string, eventId: string): Promise<RecordResult> {
+  const result = storedOutcome(await referrals.event(experimentId, eventId), experimentId, eventId);
   if (!result) throw new Error(`event ${eventId} was reported as existing but cannot be read`);
   return result;
 }
 
 /** The event on its own (outcomes that move no counter); a repeat returns the first outcome. */
-async function recordOnly(result: RecordResult, fields: Record<string, unknown>): Promise<RecordResult> {
-  if (await putItem(eventItem(result, fields, Date.now()), NEW_ITEM)) return result;
-  return storedResult(result.experimentId!, result.eventId);
+async function recordOnly(referrals: ReferralStore, result: RecordResult, fields: Record<string, unknown>): Promise<RecordResult> {
+  if (await referrals.putNewEvent(eventItem(result, fields, Date.now()))) return result;
+  return storedResult(referrals, result.experimentId!, result.eventId);
 }
 
 function referrerUpdate(experimentId: string, referrerId: string, change: ReferrerChange): TransactItem {
@@ -158,7 +154,7 @@ function referrerUpdate(experimentId: string, referrerId: string, change: Referr
 function rewardItems(experimentId: string, variant: string, eventId: string, referrerId: string, refereeId: string, grants: RewardGrant[], now: string): TransactItem[] {
   return grants.map((g) => ({
     put: {
-      ...rewardKey(g.userId, experimentId, g.rewardId),
+      ...keys.reward(g.userId, experimentId, g.rewardId),
       entity: 'Reward',
       rewardId: g.rewardId,
       experimentId,
@@ -184,10 +180,10 @@ function rewardItems(experimentId: string, variant: string, eventId: string, ref
 type Written = { result: RecordResult } | { retry: true; reasons: (string | undefined)[] };
 
 /** The event with its counter updates; a refused event condition is a replay (its stored answer). */
-async function writeCounted(result: RecordResult, fields: Record<string, unknown>, items: TransactItem[]): Promise<Written> {
-  const outcome = await transactWriteRetryingConflicts(() => [{ put: eventItem(result, fields, Date.now()), condition: NEW_ITEM }, ...items]);
+async function writeCounted(referrals: ReferralStore, result: RecordResult, fields: Record<string, unknown>, items: TransactItem[]): Promise<Written> {
+  const outcome = await referrals.transact(() => [{ put: eventItem(result, fields, Date.now()), condition: NEW_ITEM }, ...items]);
   if (outcome.ok) return { result };
-  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(result.experimentId!, result.eventId) };
+  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(referrals, result.experimentId!, result.eventId) };
   return { retry: true, reasons: outcome.reasons };
 }
 
@@ -203,7 +199,8 @@ const optionalString = (v: unknown, field: string, problems: FieldProblem[], max
 };
 
 function funnelEvent(kind: 'INVITE' | 'CLICK') {
-  return async (event: AppSyncResolverEvent): Promise<RecordResult> => {
+  return async (event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<RecordResult> => {
+    const { referrals } = stores;
     const input = requireInput(event.arguments);
     const problems: FieldProblem[] = [];
     checkEventId(input.eventId, problems);
@@ -213,13 +210,13 @@ function funnelEvent(kind: 'INVITE' | 'CLICK') {
     const ip = optionalString(input.ip, 'input.ip', problems, 64);
     throwIfAny(problems);
     const eventId = input.eventId as string;
-    const code = await lookupCode(input.code as string);
-    const experiment = await loadExperiment(code.experimentId);
+    const code = await lookupCode(referrals, input.code as string);
+    const experiment = await loadExperiment(stores, code.experimentId);
     const paused = experiment.status === 'PAUSED';
     const base: RecordResult = { eventId, kind, experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null, detail: null, paused };
     const fields = { code: code.code, channel: input.channel, occurredAt: input.occurredAt ?? null };
     if (experiment.status !== 'RUNNING' && !paused) {
-      return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
+      return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
     }
     const facts = experimentFacts(experiment, code.variant);
     const occurredAt = (input.occurredAt as string | undefined) ?? null;
@@ -230,11 +227,11 @@ function funnelEvent(kind: 'INVITE' | 'CLICK') {
         : planClick({
             experiment: facts, code, occurredAt, now, deviceId,
             // Only a click that names its device needs the referrer's.
-            referrer: referrerStateOf(deviceId ? await getItem(keys.assignment(code.experimentId, code.referrerId), false) : undefined),
+            referrer: referrerStateOf(deviceId ? await referrals.counters(code.experimentId, code.referrerId, false) : undefined),
           });
-    if (plan.type === 'REJECTED') return recordOnly({ ...base, ...refused(plan) }, fields);
+    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...base, ...refused(plan) }, fields);
     if (plan.type !== 'COUNTED') throw new Error(`unexpected plan ${plan.type} for ${kind}`);
-    const written = await writeCounted(base, fields, [referrerUpdate(code.experimentId, code.referrerId, plan.referrer)]);
+    const written = await writeCounted(referrals, base, fields, [referrerUpdate(code.experimentId, code.referrerId, plan.referrer)]);
     if ('retry' in written) throw new Error(`recording ${kind} ${eventId} was cancelled: ${written.reasons.join(', ')}`);
     return written.result;
   };
@@ -254,7 +251,8 @@ function checkRunningWindow(experiment: Experiment, occurredAt: string): void {
   }
 }
 
-export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordResult> {
+export async function recordSignup(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<RecordResult> {
+  const { referrals } = stores;
   const input = requireInput(event.arguments);
   const problems: FieldProblem[] = [];
   checkEventId(input.eventId, problems);
@@ -274,11 +272,11 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   throwIfAny(problems);
   const eventId = input.eventId as string;
   const refereeId = input.refereeId as string;
-  const code = await lookupCode(input.code as string);
+  const code = await lookupCode(referrals, input.code as string);
   const experimentId = code.experimentId;
-  const experiment = await loadExperiment(experimentId);
+  const experiment = await loadExperiment(stores, experimentId);
   // A replay returns the stored outcome even once the experiment has stopped.
-  const existing = storedOutcome(await getItem(keys.event(experimentId, eventId)), experimentId, eventId);
+  const existing = storedOutcome(await referrals.event(experimentId, eventId), experimentId, eventId);
   if (existing) return existing;
   const paused = experiment.status === 'PAUSED';
   if (experiment.status !== 'RUNNING' && !paused) throw new OutsideRunningWindowError(experiment.id, experiment.status);
@@ -289,9 +287,9 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
   const fields = { code: code.code, refereeId, occurredAt };
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const [referrerItem, referrerAttribution, refereeItem] = await Promise.all([
-      getItem(keys.assignment(experimentId, code.referrerId)),
-      getItem(keys.attribution(experimentId, code.referrerId)),
-      getItem(keys.assignment(experimentId, refereeId)),
+      referrals.counters(experimentId, code.referrerId),
+      referrals.attribution(experimentId, code.referrerId),
+      referrals.counters(experimentId, refereeId, false),
     ]);
     const now = new Date();
     const plan = planSignup({
@@ -303,11 +301,11 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
       referrerReferredBy: typeof referrerAttribution?.referrerId === 'string' ? referrerAttribution.referrerId : null,
       refereeHasCode: typeof refereeItem?.code === 'string',
     });
-    if (plan.type === 'REJECTED') return recordOnly({ ...base, ...refused(plan) }, fields);
+    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...base, ...refused(plan) }, fields);
     if (plan.type !== 'COUNTED') throw new Error(`unexpected plan ${plan.type} for a signup`);
     const attributedAt = plan.attributedAt!;
     checkRunningWindow(experiment, attributedAt);
-    const written = await writeCounted(base, { ...fields, occurredAt: attributedAt }, [
+    const written = await writeCounted(referrals, base, { ...fields, occurredAt: attributedAt }, [
       {
         put: {
           // The referee is the key; not repeated, so that the item stays under 1 KB with the longest ids.
@@ -328,6 +326,7 @@ export async function recordSignup(event: AppSyncResolverEvent): Promise<RecordR
     if ('result' in written) return written.result;
     if (written.reasons[1] === 'ConditionalCheckFailed') {
       return recordOnly(
+        referrals,
         { ...base, outcome: 'ALREADY_ATTRIBUTED', reason: 'the referee was already attributed to a referrer in this experiment; a referee counts once' },
         fields,
       );
@@ -344,7 +343,8 @@ interface AttributionItem {
   conversions?: number;
 }
 
-export async function recordConversion(event: AppSyncResolverEvent): Promise<RecordResult> {
+export async function recordConversion(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<RecordResult> {
+  const { referrals } = stores;
   const input = requireInput(event.arguments);
   const problems: FieldProblem[] = [];
   checkEventId(input.eventId, problems);
@@ -362,7 +362,7 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
   const experimentId = input.experimentId as string;
   const refereeId = input.refereeId as string;
   const value = input.value as number;
-  const experiment = await loadExperiment(experimentId);
+  const experiment = await loadExperiment(stores, experimentId);
   const currency = conversionCurrency(input.currency, experiment.currency);
   // Revenue is one sum per variant: values in another currency would be added as if they were equal.
   if ('problem' in currency) throw new ValidationError([{ field: 'input.currency', message: currency.problem }], 'Invalid event');
@@ -372,22 +372,22 @@ export async function recordConversion(event: AppSyncResolverEvent): Promise<Rec
   const base: RecordResult = { eventId, kind: 'CONVERSION', experimentId, variant: null, outcome: 'COUNTED', duplicate: false, reason: null, detail: null, paused };
 
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const attribution = (await getItem(keys.attribution(experimentId, refereeId))) as unknown as AttributionItem | undefined;
+    const attribution = (await referrals.attribution(experimentId, refereeId)) as unknown as AttributionItem | undefined;
     if (!attribution) {
-      return recordOnly({ ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
+      return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
     }
     const withVariant = { ...base, variant: attribution.variant };
     const facts = experimentFacts(experiment, attribution.variant);
     const seen = attribution.conversions ?? 0;
     // The referrer's state only matters when this can be the referee's first conversion.
-    const referrerItem = seen === 0 && facts.offer ? await getItem(keys.assignment(experimentId, attribution.referrerId)) : undefined;
+    const referrerItem = seen === 0 && facts.offer ? await referrals.counters(experimentId, attribution.referrerId) : undefined;
     const now = new Date();
     const plan = planConversion({
       experiment: facts, attribution: { ...attribution, conversions: seen }, refereeId, value, occurredAt, now, referrer: referrerStateOf(referrerItem),
     });
-    if (plan.type === 'REJECTED') return recordOnly({ ...withVariant, ...refused(plan) }, fields);
-    if (plan.type === 'UNATTRIBUTED') return recordOnly({ ...withVariant, outcome: 'UNATTRIBUTED', reason: plan.reason }, fields);
-    const written = await writeCounted(withVariant, fields, [
+    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...withVariant, ...refused(plan) }, fields);
+    if (plan.type === 'UNATTRIBUTED') return recordOnly(referrals, { ...withVariant, outcome: 'UNATTRIBUTED', reason: plan.reason }, fields);
+    const written = await writeCounted(referrals, withVariant, fields, [
       {
         update: keys.attribution(experimentId, refereeId),
         expression: 'ADD #c :one',

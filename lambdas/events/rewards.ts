@@ -4,12 +4,12 @@ import { InvalidStateError, NotFoundError, ValidationError, type FieldProblem } 
 import { transition, type RewardStatus } from '../domain/referrals/rewards.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId, requireInput } from '../shared/args.ts';
-import { keys } from '../shared/items.ts';
-import { getItem, transactWriteRetryingConflicts, type TransactItem } from '../shared/table.ts';
 import { REFERRER_FIELDS } from '../domain/referrals/referrer-state.ts';
-import { rewardKey, experimentFacts, EVENT_TTL_DAYS } from './referral-events.ts';
+import type { HandlerContext } from '../store/context.ts';
+import type { TransactItem } from '../store/table.ts';
+import { keys } from '../../model/keys.ts';
+import { experimentFacts, EVENT_TTL_DAYS } from './referral-events.ts';
 import { checkId } from './validate.ts';
-import { isExperimentItem, toExperiment } from '../shared/items.ts';
 
 type RewardItem = Record<string, unknown> & { status: RewardStatus; requestId?: string | null; cost: number; referrerId: string; experimentId: string };
 
@@ -33,11 +33,11 @@ function view(item: Record<string, unknown>) {
   return out;
 }
 
-async function move(event: AppSyncResolverEvent, to: 'FULFILLED' | 'REVOKED') {
+async function move(event: AppSyncResolverEvent, { stores }: HandlerContext, to: 'FULFILLED' | 'REVOKED') {
   const input = rewardInput(event);
-  const key = rewardKey(input.userId, input.experimentId, input.rewardId);
+  const key = keys.reward(input.userId, input.experimentId, input.rewardId);
   for (let round = 0; round < 5; round += 1) {
-    const item = (await getItem(key)) as RewardItem | undefined;
+    const item = (await stores.referrals.reward(input.userId, input.experimentId, input.rewardId)) as RewardItem | undefined;
     if (!item) throw new NotFoundError('Reward', `${input.rewardId} of user ${input.userId} in experiment ${input.experimentId}`);
     const step = transition({ status: item.status, requestId: item.requestId ?? null }, to, input.requestId);
     if (!step.ok) throw new InvalidStateError(`Reward ${input.rewardId}: ${step.message}`, item.status, ['PENDING']);
@@ -82,29 +82,28 @@ async function move(event: AppSyncResolverEvent, to: 'FULFILLED' | 'REVOKED') {
         },
       );
     }
-    const outcome = await transactWriteRetryingConflicts(() => items);
+    const outcome = await stores.referrals.transact(() => items);
     if (outcome.ok) return view(updated);
     // Someone else moved it first: read again and answer (same request) or refuse (another one).
   }
   throw new Error(`reward ${input.rewardId} kept changing under concurrent requests`);
 }
 
-export const fulfillReward = (event: AppSyncResolverEvent) => move(event, 'FULFILLED');
-export const revokeReward = (event: AppSyncResolverEvent) => move(event, 'REVOKED');
+export const fulfillReward = (event: AppSyncResolverEvent, context: HandlerContext) => move(event, context, 'FULFILLED');
+export const revokeReward = (event: AppSyncResolverEvent, context: HandlerContext) => move(event, context, 'REVOKED');
 
 const CODE = /^[A-Z0-9]{4,16}$/;
 
 /** referral(code): the code's experiment, the referrer's variant and its offer, or why not. */
-export async function referral(event: AppSyncResolverEvent) {
+export async function referral(event: AppSyncResolverEvent, { stores }: HandlerContext) {
   const code = requireId(event.arguments, 'code');
   const invalid = (reason: string, rest: Record<string, unknown> = {}) => ({ code, experimentId: null, variant: null, offer: null, valid: false, reason, ...rest });
   if (!CODE.test(code)) return invalid('UNKNOWN_CODE');
-  const item = await getItem(keys.code(code), false);
-  if (!item || typeof item.experimentId !== 'string') return invalid('UNKNOWN_CODE');
-  const meta = await getItem(keys.experiment(item.experimentId), false);
-  if (!isExperimentItem(meta)) return invalid('UNKNOWN_CODE');
-  const experiment = toExperiment(meta);
-  const variant = item.variant as string;
+  const item = await stores.referrals.code(code);
+  if (!item) return invalid('UNKNOWN_CODE');
+  const experiment = await stores.experiments.get(item.experimentId, { consistentRead: false });
+  if (!experiment) return invalid('UNKNOWN_CODE');
+  const variant = item.variant;
   const offer = experimentFacts(experiment, variant).offer;
   const found = { experimentId: experiment.id, variant, offer };
   if (experiment.endDate && Date.parse(experiment.endDate) < Date.now()) return invalid('EXPIRED', found);

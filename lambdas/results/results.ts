@@ -9,16 +9,17 @@ import { analyze } from '../domain/stats/analyze.ts';
 import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
-import { readExperimentPartition, totalsOf } from '../shared/partition.ts';
 import { offerOf } from '../domain/referrals/offer.ts';
 import { DEFAULT_GOAL_METRIC, roiMetricInputs } from '../domain/referrals/roi.ts';
+import type { HandlerContext } from '../store/context.ts';
+import { totalsOf } from '../store/stores.ts';
 import { funnel } from './metrics.ts';
 
 export const ALPHA = 0.05;
 
-export async function getResults(event: AppSyncResolverEvent) {
+export async function getResults(event: AppSyncResolverEvent, { stores }: HandlerContext) {
   const experimentId = requireId(event.arguments, 'experimentId');
-  const partition = await readExperimentPartition(experimentId);
+  const partition = await stores.totals.readPartition(experimentId);
   if (!partition) throw new NotFoundError('Experiment', experimentId);
   const { experiment } = partition;
   const of = (key: string) => totalsOf(partition, key);

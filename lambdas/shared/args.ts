@@ -2,9 +2,9 @@
 // failure here means a schema/handler mismatch, reported as a ValidationError all the same.
 import { ValidationError } from '../domain/errors.ts';
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../model/guards.ts';
+
+export { isRecord };
 
 export const MAX_ID_LENGTH = 256;
 

@@ -2,9 +2,11 @@
 // result travels in an envelope, `{ data }` or `{ error }`, which resolvers/invokeLambda.ts unwraps:
 // errors that carry an `errorType` reach the client with it; anything else is logged and reported
 // as an internal error without leaking details.
+import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import type { AppSyncResolverEvent } from './appsync-event.ts';
 
-export type FieldHandler = (event: AppSyncResolverEvent) => Promise<unknown>;
+/** A field's handler: the event, and the context (stores) it works through. */
+export type FieldHandler = (event: AppSyncResolverEvent, context: HandlerContext) => Promise<unknown>;
 
 export interface ErrorEnvelope {
   error: { errorType: string; message: string; errorInfo: Record<string, unknown> | null };
@@ -29,13 +31,17 @@ export class UnknownFieldError extends Error {
   }
 }
 
-export function createRegistry(handlers: Record<string, FieldHandler>) {
+/**
+ * `context` builds each invocation's context; by default from the environment (the Lambda's table).
+ * Unit tests pass one with in-memory stores.
+ */
+export function createRegistry(handlers: Record<string, FieldHandler>, context: () => HandlerContext = contextFromEnvironment) {
   return async function handler(event: AppSyncResolverEvent): Promise<Envelope> {
     const field = `${event.info.parentTypeName}.${event.info.fieldName}`;
     try {
       const fieldHandler = handlers[field];
       if (!fieldHandler) throw new UnknownFieldError(field);
-      return { data: await fieldHandler(event) };
+      return { data: await fieldHandler(event, context()) };
     } catch (error) {
       if (isClientError(error)) {
         return { error: { errorType: error.errorType, message: error.message, errorInfo: error.errorInfo ?? null } };

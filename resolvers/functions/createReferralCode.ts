@@ -1,4 +1,6 @@
 import { runtime, util, type Context } from '@aws-appsync/utils';
+import { keys } from '../../model/keys.ts';
+import { codeAttributes } from '../../model/referral-code.ts';
 
 // 31 characters without 0/O, 1/I/L: codes are read aloud and typed from SMS.
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -29,20 +31,16 @@ export function request(ctx: Context<{ experimentId: string; userId: string }>) 
       {
         table: ctx.env.MAIN_TABLE_NAME,
         operation: 'PutItem',
-        key: util.dynamodb.toMapValues({ pk: `CODE#${code}`, sk: 'CODE' }),
-        attributeValues: util.dynamodb.toMapValues({
-          code,
-          experimentId: ctx.args.experimentId,
-          referrerId: ctx.args.userId,
-          variant: assignment.variant,
-          createdAt: util.time.nowISO8601(),
-        }),
+        key: util.dynamodb.toMapValues(keys.code(code)),
+        attributeValues: util.dynamodb.toMapValues(
+          codeAttributes(code, ctx.args.experimentId, ctx.args.userId, assignment.variant, util.time.nowISO8601()),
+        ),
         condition: { expression: 'attribute_not_exists(pk)' },
       },
       {
         table: ctx.env.MAIN_TABLE_NAME,
         operation: 'UpdateItem',
-        key: util.dynamodb.toMapValues({ pk: `EXP#${ctx.args.experimentId}#U#${ctx.args.userId}`, sk: 'ASSIGN' }),
+        key: util.dynamodb.toMapValues(keys.assignment(ctx.args.experimentId, ctx.args.userId)),
         update: { expression: 'SET #code = :code', expressionNames: { '#code': 'code' }, expressionValues: util.dynamodb.toMapValues({ ':code': code }) },
         condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(#code)', expressionNames: { '#code': 'code' } },
       },

@@ -1,11 +1,12 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { get } from '@aws-appsync/utils/dynamodb';
+import { keys } from '../../model/keys.ts';
 
 // First function of the referralCode pipeline: the caller's assignment (variant and, once created,
 // the referral code), read consistently so that a code stored a moment ago is seen.
 export function request(ctx: Context<{ experimentId: string; userId: string }>) {
   return get({
-    key: { pk: `EXP#${ctx.args.experimentId}#U#${ctx.args.userId}`, sk: 'ASSIGN' },
+    key: keys.assignment(ctx.args.experimentId, ctx.args.userId),
     consistentRead: true,
   });
 }

@@ -2,15 +2,15 @@
 // the admin Lambda): lifecycle, optimistic locking, frozen fields after start, listing by status
 // through the GSI, validation of every admin mutation with the table read back to prove that bad
 // input writes nothing, and the experimenters-only auth rule.
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
 import { startTestApp } from '../support/app.ts';
 import { createClient, experimenter, type As, type GqlResult } from '../support/client.ts';
 
 const FIELDS = /* GraphQL */ `
-  id name description status control salt coverage attributionWindowDays minimumDetectableEffect
+  id name description status control salt coverage attributionWindowDays currency minimumDetectableEffect
   endDate startedAt stoppedAt createdAt updatedAt version
   variants { key name weight config }
 `;
@@ -39,6 +39,7 @@ interface Experiment {
   salt: string;
   coverage: number;
   attributionWindowDays: number;
+  currency: string;
   minimumDetectableEffect: number | null;
   endDate: string | null;
   startedAt: string | null;
@@ -685,5 +686,22 @@ describe('auth: experimenters only', () => {
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.errorType).toBe('UnauthorizedException');
     expect(await tableSnapshot()).toBe(before);
+  });
+});
+
+describe('an experiment stored before a field existed', () => {
+  // Drift fixed: Query.experiment returned the raw item (currency missing, though the schema says
+  // String!) while the Lambdas defaulted it. Every read path now goes through model/experiment.ts.
+  it('reads with the field defaulted on every path: experiment, experiments and the admin Lambda', async () => {
+    const e = await create();
+    const { currency: _dropped, ...old } = e;
+    const item = { ...old, pk: `EXP#${e.id}`, sk: 'META', entity: 'Experiment', gsi1pk: 'STATUS#DRAFT', gsi1sk: `${e.createdAt}#${e.id}` };
+    await app.client.send(new PutItemCommand({ TableName: table, Item: marshall(item, { removeUndefinedValues: true }) }));
+
+    expect(await ok(GET, { id: e.id })).toEqual({ ...e, currency: 'USD' });
+    const LIST_CURRENCY = `query List($status: ExperimentStatus!) { experiments(status: $status, limit: 100) { items { id currency } } }`;
+    const listed = await ok<{ items: { id: string; currency: string }[] }>(LIST_CURRENCY, { status: 'DRAFT' });
+    expect(listed.items.find((i) => i.id === e.id)?.currency).toBe('USD');
+    expect((await ok(START, { id: e.id })).currency).toBe('USD');
   });
 });

@@ -30,6 +30,8 @@ import {
 } from '../format.ts';
 import { startLiveCounts, type LiveCounts, type LiveSource, type LiveStatus } from '../live.ts';
 import { href, STATUS_LABEL } from '../router.ts';
+// The same lifecycle rule the admin Lambda applies (a DRAFT may be stopped, i.e. discarded).
+import { allowedActions, type ExperimentAction } from '../../../model/lifecycle.ts';
 
 type Experiment = ExperimentFieldsFragment;
 type Results = NonNullable<GetResultsQuery['results']>;
@@ -58,19 +60,12 @@ export const RESULT_COLUMNS: readonly { label: string; value: keyof ResultCells;
   { label: 'Significant', value: 'significant' },
 ];
 
-type Action = 'start' | 'pause' | 'stop';
+type Action = ExperimentAction;
 
 async function runAction(ctx: ViewContext, action: Action, id: string): Promise<Experiment> {
   if (action === 'start') return (await ctx.api.request(StartExperimentDocument, { id })).startExperiment;
   if (action === 'pause') return (await ctx.api.request(PauseExperimentDocument, { id })).pauseExperiment;
   return (await ctx.api.request(StopExperimentDocument, { id })).stopExperiment;
-}
-
-function allowedActions(status: Experiment['status']): Action[] {
-  if (status === 'DRAFT') return ['start'];
-  if (status === 'RUNNING') return ['pause', 'stop'];
-  if (status === 'PAUSED') return ['start', 'stop'];
-  return [];
 }
 
 /** A horizontally scrollable wrapper that keyboard users can focus and scroll (axe: scrollable-region-focusable). */

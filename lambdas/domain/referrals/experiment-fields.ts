@@ -73,7 +73,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * fraudRules sent with their current values are not changes.
  */
 export function frozenReferralProblems(
-  current: { status: string; variants: { key: string; offer?: Offer | null }[]; goalMetric?: GoalMetric; fraudRules?: FraudSettings },
+  current: { status: string; variants: { key: string; offer?: Offer | null }[]; goalMetric?: GoalMetric; fraudRules?: FraudSettings | null },
   input: { variants?: unknown; goalMetric?: unknown; fraudRules?: unknown },
   currency: string,
 ): FieldProblem[] {

@@ -3,6 +3,7 @@
 // what to send instead. Nothing else in this folder re-checks its input.
 import { StatsInputError, type FieldProblem } from './errors.ts';
 import type { StatsMetricInput, StatsMetricVariantInput, StatsVariantInput } from './types.ts';
+import { isRecord } from '../../../model/guards.ts';
 
 /** expectedSplit must add up to 1 within this (it is then normalised exactly). */
 export const SPLIT_TOLERANCE = 1e-4;
@@ -28,10 +29,6 @@ function show(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class Problems {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError, ValidationError } from '../../../lambdas/domain/errors.ts';
 import {
@@ -6,6 +7,7 @@ import {
   type ExperimentAction,
   type ExperimentStatus,
 } from '../../../lambdas/domain/experiment.ts';
+import { allowedActions as offered, EXPERIMENT_ACTIONS } from '../../../model/lifecycle.ts';
 import { LATER, NOW, deepFreeze, experiment } from './fixtures.ts';
 
 const at = (status: ExperimentStatus, extra = {}) => deepFreeze(experiment({ status, ...extra }));
@@ -88,5 +90,31 @@ describe('transition', () => {
     expect(allowedActions('RUNNING')).toEqual(['pause', 'stop']);
     expect(allowedActions('PAUSED')).toEqual(['start', 'stop']);
     expect(allowedActions('STOPPED')).toEqual([]);
+  });
+});
+
+// Drift fixed: the dashboard kept its own list of allowed actions and forbade stopping a DRAFT,
+// which the domain allows. Both now read model/lifecycle.ts; this checks that the one rule is the
+// one the domain applies, action by action.
+describe('one lifecycle rule for the domain and the dashboard', () => {
+  it('offers exactly the actions transition() accepts, including stopping a DRAFT', () => {
+    expect(offered('DRAFT')).toEqual(['start', 'stop']);
+    for (const status of ['DRAFT', 'RUNNING', 'PAUSED', 'STOPPED'] as const) {
+      for (const action of EXPERIMENT_ACTIONS) {
+        const accepted = (() => {
+          try {
+            transition(at(status), action, NOW);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        expect(offered(status).includes(action), `${status} ${action}`).toBe(accepted);
+      }
+    }
+    // The dashboard asks the shared rule instead of keeping a copy.
+    const view = readFileSync(new URL('../../../dashboard/src/views/experiment.ts', import.meta.url), 'utf8');
+    expect(view).toMatch(/import \{ allowedActions[^}]*\} from '..\/..\/..\/model\/lifecycle.ts'/);
+    expect(view).not.toMatch(/function allowedActions/);
   });
 });
