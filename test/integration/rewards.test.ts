@@ -102,7 +102,7 @@ describe('rewards', () => {
     const unknown = await t.error(Q.fulfill, { input: { ...input, rewardId: 'REFERRER#nobody' } }, IAM);
     expect(unknown.errorType).toBe('NotFoundError');
     // Only IAM moves rewards.
-    expect((await t.error(Q.fulfill, { input }, { apiKey: true })).errorType).toBe('UnauthorizedException');
+    expect((await t.error(Q.fulfill, { input }, { apiKey: true })).errorType).toBe('Unauthorized');
   });
 
   it('the ledger\'s sum (less revocations) equals results\' reward cost', async () => {
