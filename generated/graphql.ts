@@ -178,6 +178,17 @@ export type Funnel = {
   viralCoefficient: Maybe<Scalars['Float']['output']>;
 };
 
+/** A treatment against the control on the experiment's goal metric (mSPRT, Holm across treatments). */
+export type GoalComparison = {
+  __typename?: 'GoalComparison';
+  /** TREATMENT_BETTER, TREATMENT_WORSE or KEEP_RUNNING. */
+  decision: Scalars['String']['output'];
+  /** Treatment minus control on the goal metric. */
+  difference: Maybe<Scalars['Float']['output']>;
+  metric: GoalMetric;
+  sequentialPValue: Maybe<Scalars['Float']['output']>;
+};
+
 /** The metric an experiment's always-valid decision is taken on. */
 export type GoalMetric =
   /** Share of enrolled users with at least one converting referee (the default). */
@@ -719,6 +730,8 @@ export type VariantResult = {
   __typename?: 'VariantResult';
   conversions: Scalars['Int']['output'];
   funnel: Funnel;
+  /** The always-valid decision on the experiment's goal metric; null for the control. */
+  goal: Maybe<GoalComparison>;
   key: Scalars['String']['output'];
   /** The variant's offer, to read its ROI beside it. */
   offer: Maybe<Offer>;
@@ -825,6 +838,7 @@ export type ResolversTypes = {
   FraudRulesInput: FraudRulesInput;
   FulfillRewardInput: FulfillRewardInput;
   Funnel: ResolverTypeWrapper<Funnel>;
+  GoalComparison: ResolverTypeWrapper<GoalComparison>;
   GoalMetric: GoalMetric;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -893,6 +907,7 @@ export type ResolversParentTypes = {
   FraudRulesInput: FraudRulesInput;
   FulfillRewardInput: FulfillRewardInput;
   Funnel: Funnel;
+  GoalComparison: GoalComparison;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   LiveCounts: LiveCounts;
@@ -1083,6 +1098,14 @@ export type FunnelResolvers<ContextType = any, ParentType extends ResolversParen
   signupRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   signups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viralCoefficient?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GoalComparisonResolvers<ContextType = any, ParentType extends ResolversParentTypes['GoalComparison'] = ResolversParentTypes['GoalComparison']> = {
+  decision?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  difference?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['GoalMetric'], ParentType, ContextType>;
+  sequentialPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1282,6 +1305,7 @@ export type VariantCountsResolvers<ContextType = any, ParentType extends Resolve
 export type VariantResultResolvers<ContextType = any, ParentType extends ResolversParentTypes['VariantResult'] = ResolversParentTypes['VariantResult']> = {
   conversions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   funnel?: Resolver<ResolversTypes['Funnel'], ParentType, ContextType>;
+  goal?: Resolver<Maybe<ResolversTypes['GoalComparison']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1308,6 +1332,7 @@ export type Resolvers<ContextType = any> = {
   ExperimentConnection?: ExperimentConnectionResolvers<ContextType>;
   FraudRules?: FraudRulesResolvers<ContextType>;
   Funnel?: FunnelResolvers<ContextType>;
+  GoalComparison?: GoalComparisonResolvers<ContextType>;
   LiveCounts?: LiveCountsResolvers<ContextType>;
   MetricComparison?: MetricComparisonResolvers<ContextType>;
   MetricResult?: MetricResultResolvers<ContextType>;

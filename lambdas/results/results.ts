@@ -10,7 +10,7 @@ import { requiredSampleSizePerVariant } from '../domain/stats/sampleSize.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
 import { offerOf } from '../domain/referrals/offer.ts';
-import { DEFAULT_GOAL_METRIC, roiMetricInputs } from '../domain/referrals/roi.ts';
+import { DEFAULT_GOAL_METRIC, goalComparisons, roiMetricInputs } from '../domain/referrals/roi.ts';
 import type { HandlerContext } from '../store/context.ts';
 import { totalsOf } from '../store/stores.ts';
 import { funnel } from './metrics.ts';
@@ -46,6 +46,13 @@ export async function getResults(event: AppSyncResolverEvent, { stores }: Handle
   const mde = experiment.minimumDetectableEffect;
   const required = mde && baseline ? requiredSampleSizePerVariant({ baselineRate: baseline, relativeMde: mde, alpha: ALPHA }) : null;
 
+  const arm = (key: string) => ({ key, users: of(key).exposures, convertingReferrers: of(key).convertingReferrers, netRevenue: of(key).netRevenue, netRevenueSumSq: of(key).netRevenueSumSq });
+  const goals = goalComparisons(
+    experiment.goalMetric ?? DEFAULT_GOAL_METRIC,
+    arm(experiment.control),
+    experiment.variants.filter((v) => v.key !== experiment.control).map((v) => arm(v.key)),
+    ALPHA,
+  );
   return {
     experimentId,
     control: experiment.control,
@@ -56,6 +63,7 @@ export async function getResults(event: AppSyncResolverEvent, { stores }: Handle
       funnel: funnel(of(v.key)),
       rejectedAsFraud: of(v.key).rejectedAsFraud,
       offer: offerOf(experiment, v.key),
+      goal: goals.get(v.key) ?? null,
     })),
     metrics: stats.metrics,
     sampleSize: mde
@@ -66,7 +74,7 @@ export async function getResults(event: AppSyncResolverEvent, { stores }: Handle
           progress: required ? Math.min(1, smallest / required) : null,
         }
       : null,
-    goalMetric: (experiment as { goalMetric?: string }).goalMetric ?? DEFAULT_GOAL_METRIC,
+    goalMetric: experiment.goalMetric ?? DEFAULT_GOAL_METRIC,
     rejectedAsFraud: experiment.variants.reduce((s, v) => s + of(v.key).rejectedAsFraud, 0),
     computedAt: new Date().toISOString(),
   };

@@ -23,7 +23,7 @@ export const Q = {
   rewards: `query ($u: ID!, $e: ID, $limit: Int, $next: String) { rewards(userId: $u, experimentId: $e, limit: $limit, nextToken: $next) { items { ${REWARD} } nextToken } }`,
   fulfill: `mutation ($input: FulfillRewardInput!) { fulfillReward(input: $input) { ${REWARD} } }`,
   revoke: `mutation ($input: RevokeRewardInput!) { revokeReward(input: $input) { ${REWARD} } }`,
-  results: `query ($e: ID!) { results(experimentId: $e) { goalMetric rejectedAsFraud variants { key users conversions rejectedAsFraud funnel { rewardCost netRevenue } vsControl { sequentialPValue } } metrics { name variants { key mean vsControl { difference differenceCi pValue } } } } }`,
+  results: `query ($e: ID!) { results(experimentId: $e) { goalMetric rejectedAsFraud variants { key users conversions rejectedAsFraud funnel { rewardCost netRevenue } goal { metric difference sequentialPValue decision } } metrics { name variants { key mean vsControl { difference differenceCi pValue } } } } }`,
 };
 
 export const AUTH: Record<'invite' | 'click' | 'signup' | 'conversion', As> = {

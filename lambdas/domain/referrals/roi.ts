@@ -8,7 +8,8 @@
 // pooled standard deviation (τ = 0.1·s): a difference of means has no natural baseline to be
 // relative to (net revenue may be near 0 or negative), and with V ≈ 2s²/n this puts the test's
 // sharpest point, r = τ²/V ≈ 8.2, at n ≈ 1,640 users per arm, as for the rate's default.
-import { msprtLogLikelihoodRatio, pValueFromLogLikelihoodRatio } from '../stats/msprt.ts';
+import { holmAdjust } from '../stats/holm.ts';
+import { msprtLogLikelihoodRatio, pValueFromLogLikelihoodRatio, sequentialPValue } from '../stats/msprt.ts';
 import { varianceOf, type MomentSums } from '../stats/welch.ts';
 
 export const GOAL_METRICS = ['CONVERTING_REFERRER_RATE', 'NET_REVENUE_PER_USER'] as const;
@@ -66,4 +67,51 @@ export function sequentialMeanPValue(
   const thetaHat = variant.sum / variant.users - control.sum / control.users;
   const logLambda = msprtLogLikelihoodRatio(thetaHat, v, tau2);
   return carry(logLambda === null ? null : Math.min(1, pValueFromLogLikelihoodRatio(logLambda)));
+}
+
+export type GoalDecision = 'TREATMENT_BETTER' | 'TREATMENT_WORSE' | 'KEEP_RUNNING';
+
+export interface GoalArm {
+  key: string;
+  users: number;
+  /** Users with at least one converting referee (the rate goal). */
+  convertingReferrers: number;
+  netRevenue: number;
+  netRevenueSumSq: number;
+}
+
+export interface GoalComparison {
+  metric: GoalMetric;
+  /** Treatment minus control on the goal metric. */
+  difference: number | null;
+  /** Always-valid p-value of this look, Holm-adjusted across the treatments. */
+  sequentialPValue: number | null;
+  decision: GoalDecision;
+}
+
+/**
+ * The always-valid decision on the experiment's goal, per treatment: mSPRT on the rate (msprt.ts)
+ * or on the difference of mean net revenue per user (above), Holm across treatments, decided when
+ * the adjusted p-value is below alpha, in the direction of the observed difference.
+ */
+export function goalComparisons(metric: GoalMetric, control: GoalArm, treatments: GoalArm[], alpha = 0.05): Map<string, GoalComparison> {
+  const rate = (a: GoalArm) => (a.users > 0 ? a.convertingReferrers / a.users : null);
+  const mean = (a: GoalArm) => (a.users > 0 ? a.netRevenue / a.users : null);
+  const raw = treatments.map((t) =>
+    metric === 'NET_REVENUE_PER_USER'
+      ? sequentialMeanPValue({ users: control.users, sum: control.netRevenue, sumSquares: control.netRevenueSumSq }, { users: t.users, sum: t.netRevenue, sumSquares: t.netRevenueSumSq })
+      : sequentialPValue(control.convertingReferrers, control.users, t.convertingReferrers, t.users),
+  );
+  const adjusted = holmAdjust(raw);
+  const out = new Map<string, GoalComparison>();
+  treatments.forEach((t, i) => {
+    const of = metric === 'NET_REVENUE_PER_USER' ? mean : rate;
+    const a = of(control);
+    const b = of(t);
+    const difference = a === null || b === null ? null : b - a;
+    const p = adjusted[i] ?? null;
+    const decision: GoalDecision = p !== null && p < alpha && difference !== null && difference !== 0 ? (difference > 0 ? 'TREATMENT_BETTER' : 'TREATMENT_WORSE') : 'KEEP_RUNNING';
+    out.set(t.key, { metric, difference, sequentialPValue: p, decision });
+  });
+  return out;
 }
