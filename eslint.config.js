@@ -1,5 +1,6 @@
 import appsync from '@aws-appsync/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './eslint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'build/', 'cdk.out/', '.splitloop/', 'dist/', 'test-artifacts/', '**/generated/**', 'dashboard/dist/'] },
@@ -19,4 +20,5 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
   },
+  ...boundaries,
 );

@@ -2,6 +2,7 @@
 // with a progress bar on stderr and the experiment's results on stdout at the end.
 import { formatChance, formatInt, formatInterval, formatMoney, formatP, formatPEquals, formatPercent, formatSignedPercent, resultCells } from '../dashboard/src/format.ts';
 import { authSettingsFromEnv, signToken, type AuthSettings } from '../local/appsync/auth/index.ts';
+import { manifest } from '../resolvers/manifest.ts';
 import { dataDirFromEnv } from './app.ts';
 import { parseSimulateArgs, SIMULATE_USAGE, type SimulateArgs } from './simulate/args.ts';
 import { GraphqlCallError, UnreachableError } from './simulate/client.ts';
@@ -101,7 +102,7 @@ export function formatReport(report: SimulationReport): string {
 
 function credentials(io: SimulateIo): AuthSettings {
   // The same settings and JWT key as `npm start`.
-  return io.auth ?? authSettingsFromEnv(io.env, { dataDir: dataDirFromEnv(io.env) });
+  return io.auth ?? authSettingsFromEnv(io.env, { dataDir: dataDirFromEnv(io.env), appModes: manifest.auth });
 }
 
 export async function simulateCommand(argv: string[], io: SimulateIo = defaultIo()): Promise<number> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
+import { manifest } from '../resolvers/manifest.ts';
 import { dataDirFromEnv, startApp } from './app.ts';
 import { seedDemo } from './seed.ts';
 
@@ -23,7 +24,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   process.stdout.write('splitloop: building the dashboard...\n');
   const dashboard = await buildDashboard();
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
-  const auth = authSettingsFromEnv(process.env, { dataDir });
+  const auth = authSettingsFromEnv(process.env, { dataDir, appModes: manifest.auth });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
   const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth) });
   // Listen for Ctrl-C from here on, so that an interrupt during seeding still stops Java.

@@ -8,6 +8,7 @@
 // Users sign in with an account of the user pool in the group `experimenters`.
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -24,6 +25,14 @@ export interface DashboardSiteProps {
   distDir?: string;
   /** Default DESTROY: the bucket only holds build output, which every deploy recreates. */
   removalPolicy?: RemovalPolicy;
+  /** A CLOUDFRONT-scope WAF web ACL (made in us-east-1; see infra/guardrails.ts). */
+  webAclArn?: string;
+  /**
+   * A custom domain and its ACM certificate (in us-east-1). Only with a certificate of its own does a
+   * distribution honour a minimum TLS version; on the default *.cloudfront.net certificate
+   * CloudFront fixes the security policy itself.
+   */
+  domain?: { name: string; certificateArn: string };
 }
 
 export class DashboardSite extends Construct {
@@ -67,10 +76,18 @@ export class DashboardSite extends Construct {
     });
 
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const tls = props.domain
+      ? {
+          domainNames: [props.domain.name],
+          certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+          minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        }
+      : {};
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'splitloop dashboard',
       defaultRootObject: 'index.html',
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      ...tls,
+      webAclId: props.webAclArn,
       defaultBehavior: {
         origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -89,7 +106,7 @@ export class DashboardSite extends Construct {
       // The page routes with the URL hash, but a deep link to a path should still load it.
       errorResponses: [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(10) })),
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.url = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
 
     const cfnApi = props.api.node.defaultChild as appsync.CfnGraphQLApi;
     new s3deploy.BucketDeployment(this, 'Deploy', {

@@ -7,17 +7,25 @@ import { Architecture, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aw
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { manifest as defaultManifest } from '../resolvers/manifest.ts';
 import type { Manifest } from '../resolvers/manifest-types.ts';
+import { METRICS_NAMESPACE, SERVICE } from '../lambdas/shared/observability-names.ts';
 import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
+import { tableBilling } from './capacity.ts';
 import { DashboardSite } from './dashboard.ts';
+import { ApiFirewall, apiGuardrailProps } from './guardrails.ts';
+import { Monitoring } from './monitoring.ts';
+import { suppressNagFindings } from './nag.ts';
+import { readSettings } from './settings.ts';
 import { tableFromDefinition } from './table.ts';
 
 export interface SplitloopStackProps extends StackProps {
   manifest?: Manifest;
+  /** A CLOUDFRONT-scope web ACL for the dashboard (infra/app.ts passes the SplitloopEdge stack's). */
+  cloudFrontWebAclArn?: string;
 }
 
 export class SplitloopStack extends Stack {
@@ -28,8 +36,9 @@ export class SplitloopStack extends Stack {
   constructor(scope: Construct, id: string, props: SplitloopStackProps = {}) {
     super(scope, id, props);
     const manifest = props.manifest ?? defaultManifest;
+    const settings = readSettings(this);
 
-    for (const def of manifest.tables) this.tables.set(def.id, tableFromDefinition(this, def));
+    for (const def of manifest.tables) this.tables.set(def.id, tableFromDefinition(this, def, tableBilling(settings)));
     const table = (tableId: string) => {
       const t = this.tables.get(tableId);
       if (!t) throw new Error(`manifest names unknown table ${tableId}`);
@@ -39,6 +48,7 @@ export class SplitloopStack extends Stack {
     const userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
     });
     new cognito.CfnUserPoolGroup(this, 'ExperimentersGroup', {
       userPoolId: userPool.userPoolId,
@@ -46,8 +56,13 @@ export class SplitloopStack extends Stack {
       description: 'May create, run and read experiments',
     });
 
+    const guardrails = apiGuardrailProps(manifest, settings);
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: 'splitloop',
+      queryDepthLimit: guardrails.queryDepthLimit,
+      resolverCountLimit: guardrails.resolverCountLimit,
+      introspectionConfig: guardrails.introspectionConfig,
+      enhancedMetricsConfig: guardrails.enhancedMetricsConfig,
       definition: appsync.Definition.fromFile(join(ROOT, 'schema', 'schema.graphql')),
       authorizationConfig: {
         defaultAuthorization: {
@@ -60,7 +75,7 @@ export class SplitloopStack extends Stack {
         ],
       },
       xrayEnabled: true,
-      logConfig: { fieldLogLevel: appsync.FieldLogLevel.ERROR, retention: RetentionDays.ONE_MONTH },
+      logConfig: { fieldLogLevel: guardrails.fieldLogLevel, retention: RetentionDays.ONE_MONTH },
       environmentVariables: Object.fromEntries(
         Object.entries(manifest.apiEnvironment).map(([name, v]) => [name, table(v.table).tableName]),
       ),
@@ -77,9 +92,14 @@ export class SplitloopStack extends Stack {
         timeout: Duration.seconds(def.timeoutSeconds ?? 10),
         tracing: Tracing.ACTIVE,
         logGroup: new LogGroup(this, `Logs-${def.id}`, { retention: RetentionDays.ONE_MONTH }),
+        reservedConcurrentExecutions: settings.reservedConcurrency ? def.reservedConcurrency : undefined,
         environment: {
           TABLE_NAME: table(def.tables[0]?.table ?? 'main').tableName,
           NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: SERVICE,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          // Powertools filters by level itself (not Lambda's log-level controls, which would drop EMF lines below INFO)
+          POWERTOOLS_LOG_LEVEL: settings.logLevel,
           ...(def.callsApi ? { GRAPHQL_URL: this.api.graphqlUrl } : {}),
         },
         bundling: { format: OutputFormat.ESM, minify: true, sourceMap: true, target: 'node22' },
@@ -88,17 +108,20 @@ export class SplitloopStack extends Stack {
         if (access.access === 'read') table(access.table).grantReadData(fn);
         else table(access.table).grantReadWriteData(fn);
       }
-      if (def.callsApi) this.api.grantMutation(fn);
+      if (def.callsApi) this.api.grantMutation(fn, ...(def.apiMutations ?? []));
       if (def.streamSource) {
         const s = def.streamSource;
         fn.addEventSource(
           new DynamoEventSource(table(s.table), {
-            startingPosition: StartingPosition.LATEST,
+            // from the oldest record kept: a new or re-created mapping loses no change
+            startingPosition: StartingPosition.TRIM_HORIZON,
             batchSize: s.batchSize,
             maxBatchingWindow: Duration.seconds(s.maxBatchingWindowSeconds),
             retryAttempts: s.retryAttempts,
             bisectBatchOnError: s.bisectBatchOnError,
-            onFailure: new SqsDlq(new Queue(this, `StreamFailures-${def.id}`, { retentionPeriod: Duration.days(14) })),
+            onFailure: new SqsDlq(
+              new Queue(this, `StreamFailures-${def.id}`, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true }),
+            ),
           }),
         );
       }
@@ -156,6 +179,16 @@ export class SplitloopStack extends Stack {
     new CfnOutput(this, 'GraphqlUrl', { value: this.api.graphqlUrl });
     new CfnOutput(this, 'ApiKey', { value: this.api.apiKey ?? '' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
-    new DashboardSite(this, 'Dashboard', { api: this.api, userPool });
+    new DashboardSite(this, 'Dashboard', {
+      api: this.api,
+      userPool,
+      webAclArn: settings.cloudFrontWebAclArn ?? props.cloudFrontWebAclArn,
+      domain: settings.dashboardDomain ? { name: settings.dashboardDomain, certificateArn: settings.dashboardCertificateArn! } : undefined,
+    });
+
+    // Operations (docs/operations.md). Monitoring stays last: it alarms on every queue built above.
+    new ApiFirewall(this, 'ApiFirewall', { api: this.api, settings });
+    new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables });
+    suppressNagFindings(this);
   }
 }

@@ -8,12 +8,17 @@ const attributeType = (k: KeyAttribute) =>
 
 const key = (k: KeyAttribute) => ({ name: k.name, type: attributeType(k) });
 
-/** The CDK side of the shared table definition (the local runtime creates the same table). */
-export function tableFromDefinition(scope: Construct, def: TableDefinition): TableV2 {
+/**
+ * The CDK side of the shared table definition (the local runtime creates the same table). Billing
+ * comes from infra/capacity.ts (on-demand unless the deploy asks for provisioned capacity).
+ */
+export function tableFromDefinition(scope: Construct, def: TableDefinition, billing: Billing = Billing.onDemand()): TableV2 {
   return new TableV2(scope, `Table-${def.id}`, {
     partitionKey: key(def.partitionKey),
     sortKey: def.sortKey ? key(def.sortKey) : undefined,
-    billing: Billing.onDemand(),
+    billing,
+    // A table holds every experiment's history: deleting it takes two deliberate steps.
+    deletionProtection: true,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     timeToLiveAttribute: def.timeToLiveAttribute,
     dynamoStream: def.stream ? StreamViewType[def.stream] : undefined,

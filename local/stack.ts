@@ -49,7 +49,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(async () => client.destroy());
     const names = tableNames(options.manifest.tables, options.tablePrefix ?? 'local');
     const streamArns = await createTables(client, options.manifest.tables, names);
-    const auth = options.auth ?? authSettingsFromEnv(process.env, options.dataDir ? { dataDir: options.dataDir } : {});
+    const auth = options.auth ?? authSettingsFromEnv(process.env, {
+        appModes: options.manifest.auth,
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      });
     const api = await startLocalAppSync({
       root: options.root,
       manifest: options.manifest,

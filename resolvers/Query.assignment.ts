@@ -1,10 +1,11 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { enrolledAssignment, notEnrolled } from '../model/assignment.ts';
 import { keys } from '../model/keys.ts';
+import type { QueryAssignmentArgs } from '../generated/graphql.ts';
 
 // One TransactGetItems reads the assignment and its experiment (for the variant's config) in a
 // single round trip; the config is not copied onto the assignment item.
-export function request(ctx: Context<{ experimentId: string; userId: string }>) {
+export function request(ctx: Context<QueryAssignmentArgs>) {
   return {
     operation: 'TransactGetItems',
     transactItems: [
@@ -14,7 +15,7 @@ export function request(ctx: Context<{ experimentId: string; userId: string }>) 
   };
 }
 
-export function response(ctx: Context<{ experimentId: string; userId: string }>) {
+export function response(ctx: Context<QueryAssignmentArgs>) {
   if (ctx.error) util.error(ctx.error.message, ctx.error.type);
   const item = ctx.result.items[0];
   const experiment = ctx.result.items[1];

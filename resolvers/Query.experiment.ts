@@ -2,8 +2,9 @@ import { util, type Context } from '@aws-appsync/utils';
 import { get } from '@aws-appsync/utils/dynamodb';
 import { experimentFromItem, isExperimentItem } from '../model/experiment.ts';
 import { keys } from '../model/keys.ts';
+import type { QueryExperimentArgs } from '../generated/graphql.ts';
 
-export function request(ctx: Context<{ id: string }>) {
+export function request(ctx: Context<QueryExperimentArgs>) {
   return get({ key: keys.experiment(ctx.args.id) });
 }
 

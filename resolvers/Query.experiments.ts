@@ -2,10 +2,11 @@ import { util, type Context } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
 import { experimentFromItem } from '../model/experiment.ts';
 import { keys } from '../model/keys.ts';
+import type { QueryExperimentsArgs } from '../generated/graphql.ts';
 
 const MAX_LIMIT = 100;
 
-export function request(ctx: Context<{ status: string; limit?: number | null; nextToken?: string | null }>) {
+export function request(ctx: Context<QueryExperimentsArgs>) {
   const limit = ctx.args.limit ?? 20;
   if (limit < 1 || limit > MAX_LIMIT) {
     util.error(`limit must be between 1 and ${MAX_LIMIT}, got ${limit}`, 'ValidationError');

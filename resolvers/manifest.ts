@@ -17,6 +17,14 @@ const lambdaField = (typeName: string, fieldName: string, dataSource: string): R
 });
 
 export const manifest: Manifest = {
+  auth: {
+    defaultMode: 'API_KEY',
+    additionalModes: ['AWS_IAM', 'AMAZON_COGNITO_USER_POOLS'],
+    userPoolGroups: [{ name: 'experimenters', description: 'May create, run and read experiments' }],
+  },
+  // The deepest operation in schema/operations is 5 levels; every resolver is a Query or Mutation
+  // field, so a request runs as many resolvers as it has top-level fields.
+  api: { queryDepthLimit: 10, resolverCountLimit: 100 },
   tables: [
     {
       id: 'main',
@@ -41,18 +49,23 @@ export const manifest: Manifest = {
       entry: 'lambdas/admin/handler.ts',
       description: 'Experiment administration: create, update, start, pause, stop',
       tables: [{ table: 'main', access: 'readwrite' }],
+      reservedConcurrency: 10,
     },
     {
       id: 'assign',
       entry: 'lambdas/assign/handler.ts',
       description: 'Deterministic, sticky variant assignment',
       tables: [{ table: 'main', access: 'readwrite' }],
+      // public (API key): capped so that a flood cannot take the account's whole concurrency
+      reservedConcurrency: 100,
     },
     {
       id: 'events',
       entry: 'lambdas/events/handler.ts',
       description: 'Referral events: invites, clicks, signups, conversions (idempotent by eventId)',
       tables: [{ table: 'main', access: 'readwrite' }],
+      // public (API key): capped like assign
+      reservedConcurrency: 100,
     },
     {
       id: 'results',
@@ -60,6 +73,7 @@ export const manifest: Manifest = {
       description: 'Per-variant metrics and statistics from the aggregate items',
       tables: [{ table: 'main', access: 'read' }],
       memorySize: 512,
+      reservedConcurrency: 20,
     },
     {
       id: 'aggregate',
@@ -67,7 +81,10 @@ export const manifest: Manifest = {
       description: 'Folds stream batches into per-variant totals and publishes live counts',
       tables: [{ table: 'main', access: 'readwrite' }],
       callsApi: true,
+      apiMutations: ['publishCounts'],
       timeoutSeconds: 60,
+      // one concurrent batch per stream shard: kept free of the API's bursts
+      reservedConcurrency: 10,
       streamSource: {
         table: 'main',
         batchSize: 500,

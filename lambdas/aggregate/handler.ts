@@ -6,6 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
+import { log, observeStream } from '../shared/observability.ts';
 import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import { totalsOf, type TotalsStore } from '../store/stores.ts';
 import { numberForWrite, type TransactItem } from '../store/table.ts';
@@ -111,10 +112,10 @@ async function publish(totals: TotalsStore, experimentIds: string[]): Promise<vo
       const counts = await readLiveCounts(totals, experimentId);
       if (!counts) continue;
       const response = await callGraphql(PUBLISH, { input: counts });
-      if (response.errors?.length) console.error(`publishCounts for ${experimentId} failed`, response.errors);
+      if (response.errors?.length) log().error(`publishCounts for ${experimentId} failed`, { errors: response.errors });
     } catch (error) {
       // The totals are committed; a missed push is repaired by the next batch or by liveCounts.
-      console.error(`publishCounts for ${experimentId} failed`, error);
+      log().error(`publishCounts for ${experimentId} failed`, { error: error as Error });
     }
   }
 }
@@ -148,9 +149,7 @@ async function publishRewards(records: StreamRecord[]): Promise<void> {
   }
 }
 
-export async function handler(event: StreamEvent): Promise<{ experiments: number; variants: number }> {
-  return aggregate(event, contextFromEnvironment());
-}
+export const handler = observeStream('aggregate', (event: StreamEvent) => aggregate(event, contextFromEnvironment()));
 
 /** The handler with its context passed in. */
 export async function aggregate(event: StreamEvent, { stores }: HandlerContext): Promise<{ experiments: number; variants: number }> {

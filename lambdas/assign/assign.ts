@@ -4,6 +4,7 @@ import { assignVariant } from '../domain/bucketing.ts';
 import type { Experiment } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
+import type { MutationAssignArgs } from '../../generated/graphql.ts';
 import type { HandlerContext } from '../store/context.ts';
 import type { ExperimentStore } from '../store/stores.ts';
 import { assignmentItem, enrolledAssignment, notEnrolled, type AssignmentItem, type AssignmentView } from '../../model/assignment.ts';
@@ -37,8 +38,11 @@ export function clearExperimentCache(): void {
 const fromItem = (item: AssignmentItem, experiment: Experiment, isNew: boolean) => enrolledAssignment(item, experiment.variants, isNew);
 
 export async function assign(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<AssignmentResponse> {
-  const experimentId = requireId(event.arguments, 'experimentId');
-  const userId = requireId(event.arguments, 'userId');
+  // The generated argument type, filled only through the guards (AppSync's check is not trusted).
+  const { experimentId, userId }: MutationAssignArgs = {
+    experimentId: requireId(event.arguments, 'experimentId'),
+    userId: requireId(event.arguments, 'userId'),
+  };
   const experiment = await experimentFor(stores.experiments, experimentId);
   if (!experiment) return notEnrolled(experimentId, userId, 'EXPERIMENT_NOT_FOUND');
   // PAUSED keeps serving stored assignments (the app keeps showing users their strategy) but

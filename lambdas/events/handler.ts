@@ -1,4 +1,5 @@
 import { createRegistry } from '../shared/registry.ts';
+import { countOutcome } from './outcome-metrics.ts';
 import { recordClick, recordConversion, recordInvite, recordSignup } from './referral-events.ts';
 import { fulfillReward, referral, revokeReward } from './rewards.ts';
 
@@ -10,4 +11,4 @@ export const handler = createRegistry({
   'Mutation.fulfillReward': fulfillReward,
   'Mutation.revokeReward': revokeReward,
   'Query.referral': referral,
-});
+}, { onResult: countOutcome });

@@ -32,6 +32,7 @@ import type { ReferralStore, Stores } from '../store/stores.ts';
 import type { TransactItem } from '../store/table.ts';
 import { keys } from '../../model/keys.ts';
 import { OutsideRunningWindowError, UnknownCodeError } from './errors.ts';
+import { fingerprint } from './fingerprint.ts';
 import { checkCode, checkEventId, checkId, checkOccurredAt, throwIfAny } from './validate.ts';
 
 type Kind = 'INVITE' | 'CLICK' | 'SIGNUP' | 'CONVERSION';
@@ -223,9 +224,9 @@ function funnelEvent(kind: 'INVITE' | 'CLICK') {
     const now = new Date();
     const plan =
       kind === 'INVITE'
-        ? planInvite({ experiment: facts, code, occurredAt, now, deviceId, ip })
+        ? planInvite({ experiment: facts, code, occurredAt, now, deviceHash: fingerprint(experiment.salt, deviceId), ipHash: fingerprint(experiment.salt, ip) })
         : planClick({
-            experiment: facts, code, occurredAt, now, deviceId,
+            experiment: facts, code, occurredAt, now, deviceHash: fingerprint(experiment.salt, deviceId),
             // Only a click that names its device needs the referrer's.
             referrer: referrerStateOf(deviceId ? await referrals.counters(code.experimentId, code.referrerId, false) : undefined),
           });
@@ -295,7 +296,7 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
     const plan = planSignup({
       experiment: facts,
       code,
-      input: { refereeId, occurredAt, deviceId, ip, emailDomain, accountCreatedAt: (input.accountCreatedAt as string | undefined) ?? null },
+      input: { refereeId, occurredAt, deviceHash: fingerprint(experiment.salt, deviceId), ipHash: fingerprint(experiment.salt, ip), emailDomain, accountCreatedAt: (input.accountCreatedAt as string | undefined) ?? null },
       now,
       referrer: referrerStateOf(referrerItem),
       referrerReferredBy: typeof referrerAttribution?.referrerId === 'string' ? referrerAttribution.referrerId : null,

@@ -1,6 +1,7 @@
 // The one place a Lambda reads its environment. Read lazily so that the local runtime can set the
 // environment before the first invocation, and once per process after that.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tracer } from './observability.ts';
 
 export interface LambdaConfig {
   tableName: string;
@@ -44,6 +45,6 @@ export function getDynamoDb(): DynamoDBClient {
       ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
-  clients.set(key, client);
+  clients.set(key, tracer.captureAWSv3Client(client));
   return client;
 }

@@ -4,6 +4,7 @@
 // as an internal error without leaking details.
 import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import type { AppSyncResolverEvent } from './appsync-event.ts';
+import { infoEnabled, log, metric, observe } from './observability.ts';
 
 /** A field's handler: the event, and the context (stores) it works through. */
 export type FieldHandler = (event: AppSyncResolverEvent, context: HandlerContext) => Promise<unknown>;
@@ -31,23 +32,45 @@ export class UnknownFieldError extends Error {
   }
 }
 
-/**
- * `context` builds each invocation's context; by default from the environment (the Lambda's table).
- * Unit tests pass one with in-memory stores.
- */
-export function createRegistry(handlers: Record<string, FieldHandler>, context: () => HandlerContext = contextFromEnvironment) {
-  return async function handler(event: AppSyncResolverEvent): Promise<Envelope> {
+export interface RegistryOptions {
+  /** Builds each invocation's context; by default from the environment (the Lambda's table). Unit tests pass in-memory stores. */
+  context?: () => HandlerContext;
+  /** Sees each field's successful result, e.g. to count business metrics (must not throw). */
+  onResult?: (field: string, result: unknown) => void;
+}
+
+/** The second argument is the options, or just the context factory. */
+export function createRegistry(handlers: Record<string, FieldHandler>, contextOrOptions: (() => HandlerContext) | RegistryOptions = {}) {
+  const options: RegistryOptions = typeof contextOrOptions === 'function' ? { context: contextOrOptions } : contextOrOptions;
+  const context = options.context ?? contextFromEnvironment;
+  const serve = async (event: AppSyncResolverEvent): Promise<Envelope> => {
     const field = `${event.info.parentTypeName}.${event.info.fieldName}`;
+    const started = performance.now();
     try {
       const fieldHandler = handlers[field];
       if (!fieldHandler) throw new UnknownFieldError(field);
-      return { data: await fieldHandler(event, context()) };
+      const data = await fieldHandler(event, context());
+      if (infoEnabled()) log().info('resolved', { outcome: 'data', durationMs: Math.round(performance.now() - started) });
+      try {
+        options.onResult?.(field, data);
+      } catch (error) {
+        log().warn('result metrics failed', { error: error as Error });
+      }
+      return { data };
     } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
       if (isClientError(error)) {
+        if (infoEnabled()) log().info('resolved', { outcome: 'error', errorType: error.errorType, durationMs });
+        metric('ClientErrors', 1, 'Count', { errorType: error.errorType });
         return { error: { errorType: error.errorType, message: error.message, errorInfo: error.errorInfo ?? null } };
       }
-      console.error(`${field} failed`, error);
+      log().error(`${field} failed`, { error: error as Error, durationMs });
+      metric('InternalErrors');
       return { error: { errorType: 'InternalError', message: `${field} failed unexpectedly; the error was logged`, errorInfo: null } };
     }
   };
+  // Each invocation's log lines carry the field it serves (and the Lambda request id).
+  const handler = observe('resolver', serve, { keys: (event) => ({ field: `${event.info?.parentTypeName}.${event.info?.fieldName}` }) });
+  // `fields` lets a test hold the registry against the manifest's Lambda-backed fields.
+  return Object.assign(handler, { fields: Object.keys(handlers) });
 }

@@ -21,7 +21,7 @@ export function memoryStores(): MemoryStores {
   const experiments: ExperimentStore = {
     async get(id) {
       const item = experimentItems.get(id);
-      return item ? experimentFromItem(structuredClone(item)) : null;
+      return item ? experimentFromItem<Experiment>(structuredClone(item)) : null;
     },
     async create(experiment: Experiment) {
       if (experimentItems.has(experiment.id)) return false;

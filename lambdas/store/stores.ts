@@ -74,7 +74,7 @@ export function dynamoStores(table: Table): Stores {
     experiments: {
       async get(id, options) {
         const item = await table.get(keys.experiment(id), options?.consistentRead ?? true);
-        return isExperimentItem(item) ? experimentFromItem(item) : null;
+        return isExperimentItem(item) ? experimentFromItem<Experiment>(item) : null;
       },
       create: (experiment) => table.put(experimentItem(experiment), NEW_ITEM),
       // One write unit per KB; the condition makes concurrent edits fail instead of overwriting.
@@ -108,7 +108,7 @@ export function dynamoStores(table: Table): Stores {
         const items = await table.queryPartition(keys.experimentPartition(experimentId));
         const meta = items.find((i) => i.sk === EXPERIMENT_SK);
         if (!isExperimentItem(meta)) return null;
-        const experiment = experimentFromItem(meta);
+        const experiment = experimentFromItem<Experiment>(meta);
         const totals = new Map<string, Totals>();
         let updatedAt = experiment.updatedAt;
         for (const item of items) {

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Manifest } from '../../resolvers/manifest-types.ts';
+import { lambdaEnvironment, TABLE_NAME_VARIABLE, type Manifest } from '../../resolvers/manifest-types.ts';
 import { bundleResolvers } from '../../scripts/bundle-resolvers.ts';
 import {
   authenticate,
@@ -27,6 +27,7 @@ import { checkManifest } from './manifest-check.ts';
 import type { DataSourceInvoker, ResolverRuntime } from './run-resolver.ts';
 import { installAppSyncScalars } from './scalars.ts';
 import { loadSchema } from './schema.ts';
+import { lowerHeaders } from '../values.ts';
 
 export interface LocalAppSyncOptions {
   root: string;
@@ -63,19 +64,26 @@ const AUTH_TYPE: Record<Principal['mode'], string> = {
   AMAZON_COGNITO_USER_POOLS: 'User Pool Authorization',
 };
 
-function lowerHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  return out;
-}
-
-/** The environment an in-process Lambda sees, as the CDK stack gives it in AWS. */
-function lambdaEnvironment(options: LocalAppSyncOptions, graphqlUrl: string): Record<string, string> {
-  const firstTable = options.manifest.lambdas[0]?.tables[0]?.table;
+/**
+ * The environment the in-process Lambdas see: the manifest's per-Lambda variables (as the CDK stack
+ * gives them in AWS) plus what a local host adds. In-process Lambdas share one process environment,
+ * so each variable must mean the same for every Lambda.
+ */
+function localLambdaEnvironment(options: LocalAppSyncOptions, graphqlUrl: string): Record<string, string> {
+  const app: Record<string, string> = {};
+  for (const def of options.manifest.lambdas) {
+    const env = lambdaEnvironment(def, { tableName: (id) => options.tableNames[id]!, graphqlUrl });
+    for (const [name, value] of Object.entries(env)) {
+      if (app[name] !== undefined && app[name] !== value) {
+        throw new Error(`Lambdas run in one process locally, but ${def.id} needs ${name}=${value} and another ${app[name]}`);
+      }
+      app[name] = value;
+    }
+  }
   return {
-    TABLE_NAME: firstTable ? options.tableNames[firstTable]! : '',
+    [TABLE_NAME_VARIABLE]: '',
+    ...app,
     DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,
-    GRAPHQL_URL: graphqlUrl,
     AWS_REGION: options.region ?? options.auth.iam.region,
     AWS_ACCESS_KEY_ID: options.auth.iam.accessKeyId,
     AWS_SECRET_ACCESS_KEY: options.auth.iam.secretAccessKey,
@@ -88,6 +96,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const problems = checkManifest(options.manifest, schema, { root: options.root });
   if (problems.length) throw new Error(`The manifest does not match the schema:\n- ${problems.join('\n- ')}`);
 
+  localLambdaEnvironment(options, ''); // throws now, before listening, if two Lambdas disagree on a variable
   const bundles = bundleResolvers(options.manifest);
   const rules = buildAuthRules(schema, options.auth);
   const client = new DynamoDBClient({
@@ -185,7 +194,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  Object.assign(process.env, lambdaEnvironment(options, `${url}/graphql`));
+  // Still the process environment: the stream-triggered Lambdas (run by the app's poller) read it too.
+  Object.assign(process.env, localLambdaEnvironment(options, `${url}/graphql`));
 
   return {
     url,

@@ -1,4 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
+import type { QueryReferralCodeArgs } from '../../generated/graphql.ts';
 
 const MAX_ID = 256;
 
@@ -7,7 +8,7 @@ const MAX_ID = 256;
 // CODE#<code> item (attribute_not_exists) and the assignment's `code` (attribute_not_exists), so a
 // code is unique and a referrer has one. When a concurrent request stored the referrer's code first,
 // the failed condition returns the stored assignment and its code is the answer.
-export function request(ctx: Context<{ experimentId: string; userId: string }>) {
+export function request(ctx: Context<QueryReferralCodeArgs>) {
   const { experimentId, userId } = ctx.args;
   if (experimentId.length < 1 || experimentId.length > MAX_ID) {
     util.error(`experimentId must be 1-${MAX_ID} characters`, 'ValidationError');
@@ -18,7 +19,7 @@ export function request(ctx: Context<{ experimentId: string; userId: string }>) 
   return {};
 }
 
-export function response(ctx: Context<{ experimentId: string; userId: string }>) {
+export function response(ctx: Context<QueryReferralCodeArgs>) {
   const assignment = ctx.stash.assignment;
   const base = { experimentId: ctx.args.experimentId, userId: ctx.args.userId };
   if (!assignment) return { ...base, code: null, variant: null, reason: 'NOT_ASSIGNED' };

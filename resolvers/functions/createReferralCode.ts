@@ -1,6 +1,7 @@
 import { runtime, util, type Context } from '@aws-appsync/utils';
 import { keys } from '../../model/keys.ts';
 import { codeAttributes } from '../../model/referral-code.ts';
+import type { QueryReferralCodeArgs } from '../../generated/graphql.ts';
 
 // 31 characters without 0/O, 1/I/L: codes are read aloud and typed from SMS.
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -20,7 +21,7 @@ function newCode(): string {
   return code;
 }
 
-export function request(ctx: Context<{ experimentId: string; userId: string }>) {
+export function request(ctx: Context<QueryReferralCodeArgs>) {
   const assignment = ctx.stash.assignment;
   if (!assignment || assignment.code || ctx.stash.code) runtime.earlyReturn(null);
   const code = newCode();

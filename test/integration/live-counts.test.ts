@@ -1,8 +1,6 @@
 // Live counts end to end: record -> stream -> aggregator -> publishCounts -> onCountsChanged.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../cli/app.ts';
-import { startTestApp } from '../support/app.ts';
-import { createClient } from '../support/client.ts';
+import { expect } from 'vitest';
+import { appTest as it } from '../support/fixture.ts';
 import { installLoopbackWebSocket } from '../support/loopback-websocket.ts';
 import { subscribe } from '../support/realtime-client.ts';
 import { pool, setupReferrals } from '../support/referral-fixture.ts';
@@ -13,23 +11,10 @@ interface Counts {
 }
 
 const SUBSCRIPTION = 'subscription($id: ID!) { onCountsChanged(experimentId: $id) { experimentId variants { key conversions revenue } } }';
-let app: App;
-let gql: ReturnType<typeof createClient>;
-let apiKey: string;
-
-beforeAll(async () => {
-  const started = await startTestApp();
-  ({ app, gql } = started);
-  apiKey = started.auth.apiKeys[0]!;
-});
-
-afterAll(async () => {
-  await app?.stop();
-});
 
 const total = (c: Counts) => c.variants.reduce((s, v) => s + v.conversions, 0);
 
-it('pushes each experiment only its own totals, and the totals count unique conversions exactly', async () => {
+it('pushes each experiment only its own totals, and the totals count unique conversions exactly', async ({ app, gql, apiKey }) => {
   const one = await setupReferrals(gql, 'live-one', 4, 5);
   const two = await setupReferrals(gql, 'live-two', 4, 5);
   await app.poller!.drain();
@@ -76,7 +61,7 @@ it('pushes each experiment only its own totals, and the totals count unique conv
   await subTwo.close();
 }, 180_000);
 
-it("Amplify's generateClient receives splitloop's onCountsChanged unchanged (API key, wss:// derived by Amplify)", async () => {
+it("Amplify's generateClient receives splitloop's onCountsChanged unchanged (API key, wss:// derived by Amplify)", async ({ app, gql, apiKey }) => {
   const setup = await setupReferrals(gql, 'live-amplify', 1, 1);
   await app.poller!.drain();
   const socket = installLoopbackWebSocket();

@@ -2,7 +2,6 @@
 // events path has read, returning a verdict with a stored reason (never a silent drop) or null.
 // The events path rejects the event with that reason: it is recorded, answered `REJECTED`, counts
 // nothing, and moves the experiment's "rejected as suspected fraud" counter.
-import { createHash } from 'node:crypto';
 import MailChecker from 'mailchecker';
 
 export const FRAUD_REASONS = [
@@ -182,15 +181,6 @@ export function velocity(
     };
   }
   return { verdict: null, next: { windowStart, count: count + 1 } };
-}
-
-/**
- * A device id or IP as stored: a salted SHA-256, 96 bits in base64url. Clients may send raw values
- * or their own hashes; either way only this hash is kept, so no raw IP reaches the table.
- */
-export function fingerprint(salt: string, value: string | null | undefined): string | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  return createHash('sha256').update(`${salt}:${value.trim().toLowerCase()}`).digest('base64url').slice(0, 16);
 }
 
 export interface SignupFacts {

@@ -2,7 +2,7 @@
 // not attributed, or counted with the referrer's state changes and the rewards it earns. Pure, so
 // that every rule is tested without a table; the events Lambda reads the facts, asks here, and
 // writes the plan in one transaction (conditioned on the referrer's `rev` it read).
-import { checkClick, checkSignup, DEFAULT_FRAUD_SETTINGS, fingerprint, invalidTime, type FraudSettings, type Verdict } from './fraud.ts';
+import { checkClick, checkSignup, DEFAULT_FRAUD_SETTINGS, invalidTime, type FraudSettings, type Verdict } from './fraud.ts';
 import type { Offer } from './offer.ts';
 import { REFERRER_FIELDS as F, type ReferrerState } from './referrer-state.ts';
 import { rewardsFor, type RewardGrant } from './rewards.ts';
@@ -56,30 +56,31 @@ function withRewards(change: ReferrerChange, state: ReferrerState, decision: Ret
   change.set[F.rev] = state.rev + 1;
 }
 
-/** Invites carry the referrer's own device and IP: remembered (hashed) for the SAME_DEVICE rule. */
+/**
+ * Invites carry the referrer's own device and IP: remembered for the SAME_DEVICE rule. Device and
+ * IP arrive here as the salted hashes the events Lambda made (lambdas/events/fingerprint.ts).
+ */
 export function planInvite(
-  f: { experiment: ExperimentFacts; code: CodeFacts; occurredAt: string | null; now: Date; deviceId?: string | null; ip?: string | null },
+  f: { experiment: ExperimentFacts; code: CodeFacts; occurredAt: string | null; now: Date; deviceHash?: string | null; ipHash?: string | null },
 ): Plan {
   const settings = settingsOf(f.experiment);
   const verdict = invalidTime(f.occurredAt, f.now, settings, codeTime(f.code));
   if (verdict) return { type: 'REJECTED', verdict };
   const set: Record<string, string> = {};
-  const device = fingerprint(f.experiment.salt, f.deviceId);
-  const ip = fingerprint(f.experiment.salt, f.ip);
-  if (device) set[F.deviceHash] = device;
-  if (ip) set[F.ipHash] = ip;
+  if (f.deviceHash) set[F.deviceHash] = f.deviceHash;
+  if (f.ipHash) set[F.ipHash] = f.ipHash;
   return { type: 'COUNTED', paused: f.experiment.status === 'PAUSED', referrer: { set, add: { invites: 1 }, expectRev: null }, rewards: [] };
 }
 
 export function planClick(
-  f: { experiment: ExperimentFacts; code: CodeFacts; occurredAt: string | null; now: Date; deviceId?: string | null; referrer: ReferrerState },
+  f: { experiment: ExperimentFacts; code: CodeFacts; occurredAt: string | null; now: Date; deviceHash?: string | null; referrer: ReferrerState },
 ): Plan {
   const verdict = checkClick(
     {
       occurredAt: f.occurredAt,
       now: f.now,
       codeCreatedAt: f.code.createdAt ?? new Date(0).toISOString(),
-      deviceHash: fingerprint(f.experiment.salt, f.deviceId),
+      deviceHash: f.deviceHash ?? null,
       referrerDeviceHash: f.referrer.fingerprint.deviceHash,
     },
     settingsOf(f.experiment),
@@ -91,8 +92,9 @@ export function planClick(
 export interface SignupInputFacts {
   refereeId: string;
   occurredAt: string | null;
-  deviceId?: string | null;
-  ip?: string | null;
+  /** Salted hashes (lambdas/events/fingerprint.ts). */
+  deviceHash?: string | null;
+  ipHash?: string | null;
   /** Already normalized (normalizeEmailDomain). */
   emailDomain?: string | null;
   accountCreatedAt?: string | null;
@@ -109,7 +111,6 @@ export function planSignup(f: {
   refereeHasCode: boolean;
 }): Plan {
   const settings = settingsOf(f.experiment);
-  const salt = f.experiment.salt;
   const check = checkSignup(
     {
       refereeId: f.input.refereeId,
@@ -121,7 +122,7 @@ export function planSignup(f: {
       accountCreatedAt: f.input.accountCreatedAt ?? null,
       referrerReferredBy: f.referrerReferredBy,
       refereeHasCode: f.refereeHasCode,
-      referee: { deviceHash: fingerprint(salt, f.input.deviceId), ipHash: fingerprint(salt, f.input.ip) },
+      referee: { deviceHash: f.input.deviceHash ?? null, ipHash: f.input.ipHash ?? null },
       referrer: f.referrer.fingerprint,
       velocity: f.referrer.velocity,
     },

@@ -2,9 +2,9 @@
 // authorization type plus its additional authorization providers) and the local credentials each mode
 // accepts. Generic: nothing here knows which app runs on the emulator.
 import { join, resolve } from 'node:path';
+import type { AuthDefinition, AuthMode } from '../../../resolvers/manifest-types.ts';
 
-/** AppSync's authorization types (`authenticationType` / `additionalAuthenticationProviders`). */
-export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS' | 'OPENID_CONNECT' | 'AWS_LAMBDA';
+export type { AuthMode };
 
 export const AUTH_MODES: readonly AuthMode[] = [
   'API_KEY',
@@ -64,6 +64,11 @@ export interface AuthSettingsOptions {
   defaultMode?: AuthMode;
   /** Overrides `SPLITLOOP_AUTH_ADDITIONAL_MODES`. */
   additionalModes?: AuthMode[];
+  /**
+   * The modes the app declares (its manifest's `auth`), used when the environment sets none. Without
+   * it: API_KEY, with AWS_IAM and AMAZON_COGNITO_USER_POOLS (for tools run without an app).
+   */
+  appModes?: Pick<AuthDefinition, 'defaultMode' | 'additionalModes'>;
   /** Base for a relative data dir. Default: `process.cwd()`. */
   cwd?: string;
 }
@@ -122,8 +127,8 @@ export function isModeEnabled(settings: Pick<AuthSettings, 'defaultMode' | 'addi
  * | `SPLITLOOP_ACCOUNT_ID` | `000000000000` |
  * | `SPLITLOOP_USER_POOL_ID` | `<region>_localpool` |
  * | `SPLITLOOP_USER_POOL_CLIENT_ID` | `localappclient0000000000000` |
- * | `SPLITLOOP_AUTH_DEFAULT_MODE` | `API_KEY` |
- * | `SPLITLOOP_AUTH_ADDITIONAL_MODES` (comma-separated) | `AWS_IAM,AMAZON_COGNITO_USER_POOLS` |
+ * | `SPLITLOOP_AUTH_DEFAULT_MODE` | the app's `auth.defaultMode`, else `API_KEY` |
+ * | `SPLITLOOP_AUTH_ADDITIONAL_MODES` (comma-separated) | the app's `auth.additionalModes`, else `AWS_IAM,AMAZON_COGNITO_USER_POOLS` |
  * | `SPLITLOOP_USER_POOL_DEFAULT_ACTION` | `ALLOW` |
  * | `SPLITLOOP_DATA_DIR` | `.splitloop` (JWT key in `<dir>/jwt-key.pem`) |
  */
@@ -139,12 +144,12 @@ export function authSettingsFromEnv(
     options.defaultMode ??
     (nonEmpty(env.SPLITLOOP_AUTH_DEFAULT_MODE)
       ? parseMode(env.SPLITLOOP_AUTH_DEFAULT_MODE as string, 'SPLITLOOP_AUTH_DEFAULT_MODE')
-      : 'API_KEY');
+      : (options.appModes?.defaultMode ?? 'API_KEY'));
   const additionalRaw =
     options.additionalModes ??
     (env.SPLITLOOP_AUTH_ADDITIONAL_MODES !== undefined
       ? parseList(env.SPLITLOOP_AUTH_ADDITIONAL_MODES).map((m) => parseMode(m, 'SPLITLOOP_AUTH_ADDITIONAL_MODES'))
-      : (['AWS_IAM', 'AMAZON_COGNITO_USER_POOLS'] as AuthMode[]));
+      : (options.appModes?.additionalModes ?? (['AWS_IAM', 'AMAZON_COGNITO_USER_POOLS'] as AuthMode[])));
   const additionalModes = [...new Set(additionalRaw)].filter((m) => m !== defaultMode);
 
   const apiKeys = env.SPLITLOOP_API_KEY !== undefined ? parseList(env.SPLITLOOP_API_KEY) : [DEFAULT_API_KEY];

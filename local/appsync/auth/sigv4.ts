@@ -5,6 +5,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IamSettings } from './config.ts';
+import { lowerHeaders } from '../../values.ts';
 import { UnauthorizedError } from './errors.ts';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -117,17 +118,6 @@ export function parseAuthorizationHeader(value: string): ParsedAuthorization {
   };
 }
 
-function lowerHeaders(headers: Record<string, string | string[] | undefined>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(',') : value;
-    const key = name.toLowerCase();
-    out.set(key, out.has(key) ? `${out.get(key)},${text}` : text);
-  }
-  return out;
-}
-
 /** `20240102T030405Z` → Date, or undefined when malformed. */
 export function parseAmzDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -183,7 +173,7 @@ function safeEqualHex(a: string, b: string): boolean {
  * (IncompleteSignatureException 400, UnrecognizedClientException / InvalidSignatureException 403).
  */
 export async function verifySigV4(request: ReceivedRequest, iam: IamSettings, options: VerifySigV4Options = {}): Promise<SigV4Verified> {
-  const headers = lowerHeaders(request.headers);
+  const headers = new Map(Object.entries(lowerHeaders(request.headers)));
   const authorization = headers.get('authorization');
   if (!authorization) throw incomplete('Authorization header is missing.');
   const parsed = parseAuthorizationHeader(authorization);

@@ -1,15 +1,12 @@
 // A Lambda data source run in-process: the handler module is imported once and called with the
 // request's payload, as AppSync's Invoke would. JSON round trips stand in for the wire so that a
 // handler can neither see nor return anything AppSync could not serialise.
+import { isRecord } from '../../values.ts';
 import type { DataSourceInvoker } from '../run-resolver.ts';
 
 export type LambdaHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 const wire = <T>(value: T): T => (value === undefined ? (null as T) : JSON.parse(JSON.stringify(value)));
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function createLambdaDataSource(name: string, load: () => Promise<LambdaHandler>): DataSourceInvoker {
   let handler: Promise<LambdaHandler> | undefined;

@@ -53,6 +53,16 @@ describe('authSettingsFromEnv', () => {
     expect(s.cognito.keyFile).toBe(resolve('/tmp/x/jwt-key.pem'));
   });
 
+  it("takes the app's declared modes when the environment sets none, and lets the environment override them", () => {
+    const app = { defaultMode: 'AMAZON_COGNITO_USER_POOLS', additionalModes: ['AWS_IAM'] } as const;
+    expect(enabledModes(authSettingsFromEnv({}, { appModes: { ...app, additionalModes: [...app.additionalModes] }, dataDir: '/tmp/x' }))).toEqual([
+      'AMAZON_COGNITO_USER_POOLS',
+      'AWS_IAM',
+    ]);
+    const s = authSettingsFromEnv({ SPLITLOOP_AUTH_DEFAULT_MODE: 'API_KEY', SPLITLOOP_AUTH_ADDITIONAL_MODES: '' }, { appModes: { ...app, additionalModes: [] }, dataDir: '/tmp/x' });
+    expect(enabledModes(s)).toEqual(['API_KEY']);
+  });
+
   it('rejects unknown modes and malformed values', () => {
     expect(() => authSettingsFromEnv({ SPLITLOOP_AUTH_DEFAULT_MODE: 'BASIC' })).toThrow(AuthConfigError);
     expect(() => authSettingsFromEnv({ SPLITLOOP_AUTH_ADDITIONAL_MODES: 'API_KEY,NOPE' })).toThrow(/unknown authorization mode "NOPE"/);

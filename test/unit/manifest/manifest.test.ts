@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { manifest } from '../../../resolvers/manifest.ts';
-import type { Manifest } from '../../../resolvers/manifest-types.ts';
+import { lambdaEnvironment, type Manifest } from '../../../resolvers/manifest-types.ts';
 import { checkManifest } from '../../../local/appsync/manifest-check.ts';
 import { loadSchema } from '../../../local/appsync/schema.ts';
 import { buildSchema } from 'graphql';
@@ -46,5 +46,19 @@ describe('resolvers/manifest.ts', () => {
     const problems = checkManifest(bad, loadSchema(schemaFile, appsyncFile), options);
     expect(problems).toContain('resolvers/Query.experiment.ts is referenced by nothing in the manifest');
     expect(problems).toContain('Query.liveCounts names unknown data source Nowhere');
+  });
+
+  it('declares every Cognito group the schema names (infra creates them from the manifest)', () => {
+    const sdl = loadSchemaSdl(schemaFile, appsyncFile);
+    const named = new Set([...sdl.matchAll(/cognito_groups:\s*\[([^\]]*)\]/g)].flatMap((m) => [...m[1]!.matchAll(/"([^"]+)"/g)].map((g) => g[1]!)));
+    expect([...named].sort()).toEqual(manifest.auth.userPoolGroups.map((g) => g.name).sort());
+  });
+
+  it("gives each Lambda its first table as TABLE_NAME, and GRAPHQL_URL only when it calls the API", () => {
+    const physical = { tableName: (id: string) => `phys-${id}`, graphqlUrl: 'https://api/graphql' };
+    const byId = Object.fromEntries(manifest.lambdas.map((l) => [l.id, lambdaEnvironment(l, physical)]));
+    expect(byId.admin).toEqual({ TABLE_NAME: 'phys-main' });
+    expect(byId.aggregate).toEqual({ TABLE_NAME: 'phys-main', GRAPHQL_URL: 'https://api/graphql' });
+    expect(lambdaEnvironment({ id: 'x', entry: 'x.ts', description: '', tables: [] }, physical)).toEqual({});
   });
 });

@@ -2,6 +2,7 @@
 // JSON numbers, `{NULL: null}`, binary as base64); the SDK wants strings, `NULL: true` and bytes.
 // Results go back as plain JSON: N -> number, sets -> lists, B -> base64 string.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../../values.ts';
 import { shapeError } from './errors.ts';
 
 type Path = readonly (string | number)[];
@@ -9,9 +10,7 @@ type Path = readonly (string | number)[];
 const TYPE_KEYS = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'] as const;
 type TypeKey = (typeof TYPE_KEYS)[number];
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';

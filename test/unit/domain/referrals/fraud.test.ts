@@ -6,7 +6,6 @@ import {
   DEFAULT_FRAUD_SETTINGS,
   disposableEmail,
   existingUser,
-  fingerprint,
   invalidTime,
   normalizeEmailDomain,
   referralRing,
@@ -14,6 +13,7 @@ import {
   velocity,
   type SignupFacts,
 } from '../../../../lambdas/domain/referrals/fraud.ts';
+import { fingerprint } from '../../../../lambdas/events/fingerprint.ts';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const CODE_AT = '2026-03-09T12:00:00.000Z';

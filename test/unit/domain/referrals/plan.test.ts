@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../../../../lambdas/domain/referrals/fraud.ts';
+import { fingerprint } from '../../../../lambdas/events/fingerprint.ts';
 import { conversionCurrency, planClick, planConversion, planInvite, planSignup, type ExperimentFacts } from '../../../../lambdas/domain/referrals/plan.ts';
 import { referrerStateOf } from '../../../../lambdas/domain/referrals/referrer-state.ts';
 
@@ -13,20 +13,20 @@ const code = { code: 'ABCD2345', referrerId: 'alice', variant: 'B', createdAt: '
 
 describe('plans', () => {
   it('an invite remembers the referrer\'s hashed device and IP, never the raw values', () => {
-    const p = planInvite({ experiment: experiment(), code, occurredAt: null, now: NOW, deviceId: 'phone', ip: '10.1.2.3' });
+    const p = planInvite({ experiment: experiment(), code, occurredAt: null, now: NOW, deviceHash: fingerprint('s', 'phone'), ipHash: fingerprint('s', '10.1.2.3') });
     expect(p).toMatchObject({ type: 'COUNTED', referrer: { set: { deviceHash: fingerprint('s', 'phone'), ipHash: fingerprint('s', '10.1.2.3') }, add: { invites: 1 } } });
     expect(JSON.stringify(p)).not.toContain('10.1.2.3');
   });
 
   it('a click from the referrer\'s device is rejected', () => {
     const referrer = referrerStateOf({ deviceHash: fingerprint('s', 'phone') });
-    expect(planClick({ experiment: experiment(), code, occurredAt: null, now: NOW, deviceId: 'phone', referrer })).toMatchObject({ type: 'REJECTED', verdict: { reason: 'SAME_DEVICE' } });
-    expect(planClick({ experiment: experiment({ status: 'PAUSED' }), code, occurredAt: null, now: NOW, deviceId: 'tablet', referrer })).toMatchObject({ type: 'COUNTED', paused: true });
+    expect(planClick({ experiment: experiment(), code, occurredAt: null, now: NOW, deviceHash: fingerprint('s', 'phone'), referrer })).toMatchObject({ type: 'REJECTED', verdict: { reason: 'SAME_DEVICE' } });
+    expect(planClick({ experiment: experiment({ status: 'PAUSED' }), code, occurredAt: null, now: NOW, deviceHash: fingerprint('s', 'tablet'), referrer })).toMatchObject({ type: 'COUNTED', paused: true });
   });
 
   it('a counted signup moves velocity, the shared-IP count and the ledger, conditioned on rev', () => {
     const referrer = referrerStateOf({ rev: 4, ipHash: fingerprint('s', '10.1.2.3'), code: 'ABCD2345', qualified: 1, rewardCount: 1, referrerRewardCost: 10 });
-    const p = planSignup({ experiment: experiment(), code, input: { refereeId: 'bob', occurredAt: null, ip: '10.1.2.3' }, now: NOW, referrer, referrerReferredBy: null, refereeHasCode: false });
+    const p = planSignup({ experiment: experiment(), code, input: { refereeId: 'bob', occurredAt: null, ipHash: fingerprint('s', '10.1.2.3') }, now: NOW, referrer, referrerReferredBy: null, refereeHasCode: false });
     expect(p).toMatchObject({
       type: 'COUNTED',
       attributedAt: NOW.toISOString(),
