@@ -22,6 +22,7 @@ import {
   type ConsumedCapacity,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
@@ -154,9 +155,14 @@ async function itemWcu(item: Record<string, AttributeValue>): Promise<number> {
 async function awsTransactWcu(input: Record<string, unknown>): Promise<number> {
   let total = 0;
   for (const t of input.TransactItems as TransactWriteItem[]) {
-    let item: Record<string, AttributeValue> | undefined = t.Put?.Item;
+    // The stores write through lib-dynamodb: the middleware may see plain JS values, not AttributeValues.
+    const attributes = (v: Record<string, unknown> | undefined) =>
+      v && Object.values(v).some((x) => typeof x !== 'object' || x === null || Array.isArray(x) || !Object.keys(x).every((k) => k.length <= 4 && k === k.toUpperCase()))
+        ? marshall(v, { removeUndefinedValues: true })
+        : (v as Record<string, AttributeValue> | undefined);
+    let item: Record<string, AttributeValue> | undefined = attributes(t.Put?.Item as Record<string, unknown> | undefined);
     if (t.Update) {
-      const out = await app.client.send(new GetItemCommand({ TableName: t.Update.TableName, Key: t.Update.Key, ConsistentRead: true }));
+      const out = await app.client.send(new GetItemCommand({ TableName: t.Update.TableName, Key: attributes(t.Update.Key as Record<string, unknown>), ConsistentRead: true }));
       item = out.Item;
     }
     if (!item) throw new Error(`cannot size transact item ${JSON.stringify(t)}`);
