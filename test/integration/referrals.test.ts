@@ -7,6 +7,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
 import { startTestApp } from '../support/app.ts';
+import { clearExperimentCache } from '../../lambdas/assign/assign.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
 import { createClient, experimenter, type As, type GqlResult } from '../support/client.ts';
@@ -428,6 +429,7 @@ describe('bad input: an error with errorType, and nothing written', () => {
     await ok(Q.assign, { e: paused, u: referrer }, { apiKey: true });
     const pausedCode = (await ok<{ code: string }>(Q.code, { e: paused, u: referrer }, { apiKey: true })).code;
     await ok(Q.pause, { id: paused }, experimenter);
+    clearExperimentCache(); // assign caches experiments for 5 s; the pause must be seen at once here
     expect(await ok(Q.assign, { e: paused, u: referrer }, { apiKey: true })).toMatchObject({ enrolled: true, variant: 'A', isNew: false });
     expect(await ok(Q.assign, { e: paused, u: 'paused-newcomer' }, { apiKey: true })).toMatchObject({ enrolled: false });
     const invite = await record('invite', { eventId: 'paused-inv', code: pausedCode, channel: 'SMS' });
