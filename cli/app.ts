@@ -2,7 +2,9 @@
 // the dashboard. Tests, `npm start` and the benchmarks all start the app through here.
 import { join, resolve } from 'node:path';
 import type { AuthSettings } from '../local/appsync/auth/index.ts';
+import type { Route } from '../local/appsync/http.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { parseRate, startScheduler, type ScheduledHandler, type Scheduler } from '../local/schedules/scheduler.ts';
 import { startStreamPoller, type StreamPoller } from '../local/streams/poller.ts';
 import { manifest } from '../resolvers/manifest.ts';
 
@@ -19,12 +21,21 @@ export interface AppOptions {
   auth?: AuthSettings;
   /** Run the stream aggregator (default true). */
   streams?: boolean;
+  /** Run the manifest's schedules on timers (default true). */
+  schedules?: boolean;
+  /** Every schedule's rate, e.g. `2s` (default: SPLITLOOP_SCHEDULE_RATE, else the manifest's rate). */
+  scheduleRate?: string;
   staticDir?: string;
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
+  /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
+  onDynamoDbFatal?(message: string): void;
+  /** Overrides of the stream source's settings and poller hooks (tests: small batches, a crash before a checkpoint). */
+  streamOverrides?: { batchSize?: number; beforeCheckpoint?: (shardId: string, lastSequence: string) => void };
 }
 
 export interface App extends LocalStack {
   poller?: StreamPoller;
+  scheduler?: Scheduler;
 }
 
 export async function startApp(options: AppOptions = {}): Promise<App> {
@@ -36,8 +47,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     auth: options.auth,
     staticDir: options.staticDir,
     routes: options.routes,
+    onDynamoDbFatal: options.onDynamoDbFatal,
   });
   let poller: StreamPoller | undefined;
+  let scheduler: Scheduler | undefined;
   try {
     const streamed = manifest.lambdas.filter((l) => l.streamSource);
     if (streamed.length > 1) throw new Error('the local app runs one stream-triggered Lambda; the manifest has more');
@@ -45,13 +58,25 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       const { handler } = (await import(join(ROOT, def.entry))) as { handler: (e: unknown) => Promise<unknown> };
       poller = startStreamPoller({
         ...def.streamSource!,
+        ...options.streamOverrides,
         endpoint: stack.dynamodb.endpoint,
         streamArn: stack.streamArns[def.streamSource!.table]!,
         handler,
         checkpointFile: options.dataDir ? join(options.dataDir, `stream-${def.id}.json`) : undefined,
       });
     }
+    if (options.schedules !== false && manifest.schedules?.length) {
+      scheduler = startScheduler({
+        schedules: manifest.schedules,
+        rateMs: parseRate(options.scheduleRate ?? process.env.SPLITLOOP_SCHEDULE_RATE),
+        load: async (lambdaId) => {
+          const def = manifest.lambdas.find((l) => l.id === lambdaId)!;
+          return ((await import(join(ROOT, def.entry))) as { handler: ScheduledHandler }).handler;
+        },
+      });
+    }
   } catch (error) {
+    await poller?.stop();
     await stack.stop();
     throw error;
   }
@@ -59,7 +84,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   return {
     ...stack,
     poller,
+    scheduler,
     async stop() {
+      await scheduler?.stop();
       await poller?.stop();
       await stopStack();
     },

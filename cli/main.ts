@@ -16,6 +16,9 @@ const commands: Record<string, { describe: string; load: () => Promise<Command> 
   },
   token: { describe: 'print a Cognito-style JWT the local API accepts', load: async () => (await import('../local/cli/token.ts')).tokenCommand },
   simulate: { describe: 'drive the local API with referral traffic of a known true effect', load: async () => (await import('./simulate.ts')).simulateCommand },
+  export: { describe: 'write the event lake (Parquet) from the local table, incrementally', load: async () => (await import('./lake.ts')).exportCommand },
+  sql: { describe: 'run SQL over the event lake with DuckDB', load: async () => (await import('./lake.ts')).sqlCommand },
+  insights: { describe: 'run a named query (insights/queries/*.sql) over the event lake', load: async () => (await import('./lake.ts')).insightsCommand },
 };
 
 function usage(): string {

@@ -5,7 +5,8 @@ import { authSettingsFromEnv, signToken, type AuthSettings } from '../local/apps
 import { manifest } from '../resolvers/manifest.ts';
 import { dataDirFromEnv } from './app.ts';
 import { parseSimulateArgs, SIMULATE_USAGE, type SimulateArgs } from './simulate/args.ts';
-import { GraphqlCallError, UnreachableError } from './simulate/client.ts';
+import { formatAnalysis, readAnalysis } from './simulate/analysis.ts';
+import { createGraphqlClient, GraphqlCallError, UnreachableError } from './simulate/client.ts';
 import { createProgressReporter, formatDuration, type ProgressStream } from './simulate/progress.ts';
 import { runSimulation, SimulationError, type SimulationReport } from './simulate/run.ts';
 
@@ -130,7 +131,12 @@ export async function simulateCommand(argv: string[], io: SimulateIo = defaultIo
   process.once('SIGINT', onSignal);
   let last = { done: 0, total: args.users, requests: 0, errors: 0, elapsedMs: 0 };
   try {
-    io.stderr.write(`splitloop simulate: ${args.users} users over ${args.durationSeconds}s against ${args.graphqlUrl} (Ctrl-C stops early)\n`);
+    io.stderr.write(
+      args.days === null
+        ? `splitloop simulate: ${args.users} users over ${args.durationSeconds}s against ${args.graphqlUrl} (Ctrl-C stops early)\n`
+        : `splitloop simulate: ${args.users} users over ${args.days} simulated days of ${args.daySeconds}s each against ${args.graphqlUrl} (Ctrl-C stops early)\n`,
+    );
+    const token = () => signToken({ user: 'splitloop-simulate', groups: ['experimenters'] }, auth);
     const report = await runSimulation({
       graphqlUrl: args.graphqlUrl,
       experimentId: args.experimentId,
@@ -142,15 +148,21 @@ export async function simulateCommand(argv: string[], io: SimulateIo = defaultIo
       settleSeconds: args.settleSeconds,
       apiKey: auth.apiKeys[0]!,
       iam: auth.iam,
-      token: () => signToken({ user: 'splitloop-simulate', groups: ['experimenters'] }, auth),
+      token,
       signal: abort.signal,
       onProgress: (state) => {
         last = state;
-        reporter.update(state);
+        const day = args.days === null ? null : Math.min(args.days, Math.floor(state.elapsedMs / 1000 / args.daySeconds) + 1);
+        reporter.update(day === null || state.phase ? state : { ...state, phase: `day ${day} of ${args.days}` });
       },
     });
     reporter.finish({ ...last, requests: report.requests, errors: report.errors, elapsedMs: report.elapsedMs, phase: report.settled ? 'done' : 'done (counts still catching up)' });
-    io.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    const analysis = args.days === null ? null : await readAnalysis(createGraphqlClient(args.graphqlUrl), args.experimentId, token).catch(() => null);
+    if (args.json) io.stdout.write(`${JSON.stringify(analysis ? { ...report, analysis } : report, null, 2)}\n`);
+    else {
+      io.stdout.write(formatReport(report));
+      if (analysis) io.stdout.write(formatAnalysis(analysis, report.experiment.control, `${new URL(args.graphqlUrl).origin}/#/experiments/${encodeURIComponent(args.experimentId)}`));
+    }
     return report.results ? 0 : 1;
   } catch (error) {
     if (last.done > 0) reporter.finish(last);

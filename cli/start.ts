@@ -6,8 +6,14 @@ import { buildDashboard } from '../dashboard/build.ts';
 import { localDashboardRoutes } from '../dashboard/local.ts';
 import { authSettingsFromEnv } from '../local/appsync/auth/index.ts';
 import { manifest } from '../resolvers/manifest.ts';
-import { dataDirFromEnv, startApp } from './app.ts';
+import { dataDirFromEnv, startApp, type App } from './app.ts';
+import { insightsRoute } from './insights/route.ts';
+import { writeStackInfo } from './insights/stack.ts';
+import { defaultLakeDir } from './lake.ts';
 import { seedDemo } from './seed.ts';
+
+/** How often `npm start` runs the scheduled analysis when SPLITLOOP_SCHEDULE_RATE is not set. */
+export const LOCAL_SCHEDULE_RATE = '10s';
 
 export async function startCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
@@ -26,16 +32,44 @@ export async function startCommand(argv: string[]): Promise<number> {
   // The same settings startLocalStack would read; made here so that /config.json can sign tokens.
   const auth = authSettingsFromEnv(process.env, { dataDir, appModes: manifest.auth });
   process.stdout.write('splitloop: starting DynamoDB Local and the local AppSync API...\n');
-  const app = await startApp({ dataDir, port, auth, staticDir: dashboard, routes: localDashboardRoutes(auth) });
+  // Locally the scheduled analysis runs every 10 s unless SPLITLOOP_SCHEDULE_RATE says otherwise,
+  // so that snapshots, the results-over-time chart and alerts show up while you try things.
+  const scheduleRate = process.env.SPLITLOOP_SCHEDULE_RATE || LOCAL_SCHEDULE_RATE;
+  let exitCode = 0;
+  let fail: () => void = () => {};
+  // The Insights route needs the table, which exists once the app has started.
+  const ready: { table?: { client: App['client']; tableName: string } } = {};
+  const routes = { ...localDashboardRoutes(auth, { insightsUrl: '/insights.json' }), ...insightsRoute({ table: () => ready.table, lakeDir: defaultLakeDir(process.env) }) };
+  const app = await startApp({
+    dataDir,
+    port,
+    auth,
+    staticDir: dashboard,
+    routes,
+    scheduleRate,
+    onDynamoDbFatal(message) {
+      process.stderr.write(`${message}\nsplitloop: stopping, since the API cannot work without DynamoDB.\n`);
+      exitCode = 1;
+      fail();
+    },
+  });
+  const table = (ready.table = { client: app.client, tableName: app.tableNames.main! });
+  // `splitloop export` finds this stack's table through this file while it runs.
+  const forgetStack = writeStackInfo(dataDir, { pid: process.pid, port, dynamodbEndpoint: app.dynamodb.endpoint, tableName: table.tableName });
   // Listen for Ctrl-C from here on, so that an interrupt during seeding still stops Java.
   const stopped = new Promise<void>((done) => {
+    fail = done;
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
   });
+  if (!app.dynamodb.loopbackOnly) {
+    process.stdout.write(`splitloop: WARNING: DynamoDB Local listens on every network interface (${app.dynamodb.exposure}); see README "Network exposure".\n`);
+  }
   let experimentId: string;
   try {
     experimentId = await seedDemo(dataDir, app.api.graphqlUrl, app.auth);
   } catch (error) {
+    forgetStack();
     await app.stop();
     throw error;
   }
@@ -54,7 +88,10 @@ export async function startCommand(argv: string[]): Promise<number> {
       `  Demo experiment: ${experimentId}`,
       `    open    ${url}/#/experiments/${experimentId}`,
       `    drive   ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 2000 --lift 0.2 --duration 60`,
+      `    fast    ${portEnv}npx splitloop simulate --experiment ${experimentId} --users 3000 --lift 1 --days 7 --day-seconds 6`,
+      `  Scheduled analysis: every ${scheduleRate} (SPLITLOOP_SCHEDULE_RATE; every 15 minutes on AWS)`,
       `  Token for the API:  npx splitloop token --user you --groups experimenters`,
+      `  Event lake:  ${portEnv}npx splitloop export   then   npx splitloop insights cohort_curves`,
       '',
       'Press Ctrl-C to stop.',
       '',
@@ -62,7 +99,8 @@ export async function startCommand(argv: string[]): Promise<number> {
   );
   await stopped;
   process.stdout.write('\nsplitloop: stopping...\n');
+  forgetStack();
   await app.stop();
   process.stdout.write('splitloop: stopped.\n');
-  return 0;
+  return exitCode;
 }

@@ -5,14 +5,17 @@
 // reach it can already mint tokens with `npx splitloop token`. In AWS the page signs in with Cognito
 // instead (see infra/dashboard.ts), and no token is ever served.
 import { signToken, type AuthSettings } from '../local/appsync/auth/index.ts';
+import type { Route } from '../local/appsync/http.ts';
 import type { DashboardConfig } from './src/config.ts';
 
-export type Routes = Record<string, () => { contentType: string; body: string }>;
+export type Routes = Record<string, Route>;
 
 export interface LocalDashboardOptions {
   /** Who the page acts as (default "dashboard"). */
   user?: string;
   pollIntervalMs?: number;
+  /** Where the Insights view asks for its numbers, when the host serves them (npm start does). */
+  insightsUrl?: string;
 }
 
 export function localDashboardConfig(auth: AuthSettings, options: LocalDashboardOptions = {}): DashboardConfig {
@@ -23,6 +26,7 @@ export function localDashboardConfig(auth: AuthSettings, options: LocalDashboard
     apiKey: auth.apiKeys[0],
     token: signToken({ user: options.user ?? 'dashboard', groups: ['experimenters'] }, auth),
     environment: 'local',
+    ...(options.insightsUrl ? { insightsUrl: options.insightsUrl } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   };
 }

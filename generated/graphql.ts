@@ -27,6 +27,38 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+export type Alert = {
+  __typename?: 'Alert';
+  createdAt: Scalars['AWSDateTime']['output'];
+  experimentId: Scalars['ID']['output'];
+  /** Stable per experiment, phase and kind: an alert is raised once. */
+  id: Scalars['ID']['output'];
+  kind: AlertKind;
+  message: Scalars['String']['output'];
+  phase: Scalars['Int']['output'];
+};
+
+export type AlertConnection = {
+  __typename?: 'AlertConnection';
+  items: Array<Alert>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** What the scheduled analysis noticed about a running experiment. */
+export type AlertKind =
+  /** The analysis stopped the experiment (autoStop). */
+  | 'AUTO_STOPPED'
+  /** A treatment's decision left KEEP_RUNNING. */
+  | 'DECISION_REACHED'
+  /** The experiment ran past its end date. */
+  | 'END_DATE'
+  /** A treatment converts worse than the control (always-valid test at the guardrail threshold). */
+  | 'GUARDRAIL'
+  /** Every variant reached the planned sample size. */
+  | 'SAMPLE_SIZE_REACHED'
+  /** The observed split does not match the weights (p < 0.001): results are suspect. */
+  | 'SRM';
+
 export type Assignment = {
   __typename?: 'Assignment';
   assignedAt: Maybe<Scalars['AWSDateTime']['output']>;
@@ -43,6 +75,20 @@ export type Assignment = {
   variant: Maybe<Scalars['String']['output']>;
 };
 
+/** When the scheduled analysis may stop a running experiment by itself (never a paused one). Off by default. */
+export type AutoStop = {
+  __typename?: 'AutoStop';
+  /** Stop once every treatment's decision has left KEEP_RUNNING. */
+  onDecision: Scalars['Boolean']['output'];
+  /** Stop once the end date has passed. */
+  onEndDate: Scalars['Boolean']['output'];
+};
+
+export type AutoStopInput = {
+  onDecision?: InputMaybe<Scalars['Boolean']['input']>;
+  onEndDate?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type Channel =
   | 'EMAIL'
   | 'LINK'
@@ -54,17 +100,31 @@ export type Comparison = {
   __typename?: 'Comparison';
   absoluteLift: Maybe<Scalars['Float']['output']>;
   absoluteLiftCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** Always-valid interval of the absolute lift (covers it at every look at once). */
+  alwaysValidCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   chanceToBeatControl: Maybe<Scalars['Float']['output']>;
+  /** What the team may do now; safe to check at any look. */
+  decision: Decision;
+  /** One line saying why. */
+  decisionReason: Maybe<Scalars['String']['output']>;
+  /** Fixed-horizon z-test: valid only at a sample size planned in advance and looked at once. */
   pValue: Maybe<Scalars['Float']['output']>;
+  /** Holm-adjusted fixed-horizon p-value (same caveat). */
   pValueAdjusted: Maybe<Scalars['Float']['output']>;
   relativeLift: Maybe<Scalars['Float']['output']>;
   relativeLiftCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** Always-valid (mSPRT) p-value: the running minimum over every look of this phase. */
   sequentialPValue: Maybe<Scalars['Float']['output']>;
+  /** sequentialPValue, Holm-adjusted across treatments: the decision compares it with alpha. */
+  sequentialPValueAdjusted: Maybe<Scalars['Float']['output']>;
+  /** decision is TREATMENT_BETTER or TREATMENT_WORSE. */
   significant: Scalars['Boolean']['output'];
 };
 
 export type CreateExperimentInput = {
   attributionWindowDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Default: both off. */
+  autoStop?: InputMaybe<AutoStopInput>;
   control: Scalars['String']['input'];
   coverage?: InputMaybe<Scalars['Float']['input']>;
   /** ISO 4217 code of conversion values (default USD); frozen once started. */
@@ -81,6 +141,13 @@ export type CreateExperimentInput = {
   variants: Array<VariantInput>;
 };
 
+/** The per-treatment decision of the always-valid test. */
+export type Decision =
+  | 'KEEP_RUNNING'
+  | 'NO_DIFFERENCE'
+  | 'TREATMENT_BETTER'
+  | 'TREATMENT_WORSE';
+
 export type EventKind =
   | 'CLICK'
   | 'CONVERSION'
@@ -90,6 +157,8 @@ export type EventKind =
 export type Experiment = {
   __typename?: 'Experiment';
   attributionWindowDays: Scalars['Int']['output'];
+  /** Null (both off) for experiments stored before auto-stop existed. */
+  autoStop: Maybe<AutoStop>;
   /** Key of the control variant. */
   control: Scalars['String']['output'];
   /** Share of users enrolled, in (0, 1]. */
@@ -107,6 +176,8 @@ export type Experiment = {
   /** Relative lift the experiment is sized to detect (e.g. 0.1 = 10%). */
   minimumDetectableEffect: Maybe<Scalars['Float']['output']>;
   name: Scalars['String']['output'];
+  /** Numbered from 1; none before the first start. results(experimentId, phase) reads one. */
+  phases: Array<Phase>;
   salt: Scalars['String']['output'];
   startedAt: Maybe<Scalars['AWSDateTime']['output']>;
   status: ExperimentStatus;
@@ -159,11 +230,16 @@ export type FulfillRewardInput = {
 export type Funnel = {
   __typename?: 'Funnel';
   clickThrough: Maybe<Scalars['Float']['output']>;
+  /** Wilson interval of clickThrough (null when clicks exceed invites). */
+  clickThroughCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   clicks: Scalars['Int']['output'];
   conversions: Scalars['Int']['output'];
   conversionsPerReferrer: Maybe<Scalars['Float']['output']>;
   exposures: Scalars['Int']['output'];
+  /** Referrers (invited, or brought a signup or a conversion) per enrolled user. */
   inviteRate: Maybe<Scalars['Float']['output']>;
+  /** Wilson interval of inviteRate. */
+  inviteRateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   invites: Scalars['Int']['output'];
   invitesPerReferrer: Maybe<Scalars['Float']['output']>;
   /** revenue - rewardCost. */
@@ -174,7 +250,10 @@ export type Funnel = {
   /** Cost of the rewards this variant's referrals earned (both sides, less revocations). */
   rewardCost: Scalars['Float']['output'];
   signupRate: Maybe<Scalars['Float']['output']>;
+  /** Wilson interval of signupRate (null when signups exceed clicks). */
+  signupRateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   signups: Scalars['Int']['output'];
+  /** K: signups per enrolled user. */
   viralCoefficient: Maybe<Scalars['Float']['output']>;
 };
 
@@ -230,6 +309,8 @@ export type Mutation = {
   /** PENDING -> FULFILLED, idempotent by requestId. */
   fulfillReward: Reward;
   pauseExperiment: Experiment;
+  /** Internal: the scheduled analysis publishes each new alert here, once. */
+  publishAlert: Maybe<Alert>;
   /** Internal: the stream aggregator publishes per-variant totals here, once per batch. */
   publishCounts: Maybe<LiveCounts>;
   /** Internal: the stream aggregator publishes each new reward here. */
@@ -264,6 +345,11 @@ export type MutationFulfillRewardArgs = {
 
 export type MutationPauseExperimentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishAlertArgs = {
+  input: PublishAlertInput;
 };
 
 
@@ -344,6 +430,34 @@ export type OfferInput = {
   trigger?: InputMaybe<RewardTrigger>;
 };
 
+/** A stretch of a running experiment with fixed weights; a change of weights or variants after start opens the next. */
+export type Phase = {
+  __typename?: 'Phase';
+  /** Share of traffic enrolled when the phase began (a coverage change stays in the phase). */
+  coverage: Scalars['Float']['output'];
+  /** When the next phase began or the experiment stopped; null for the current phase. */
+  endedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  number: Scalars['Int']['output'];
+  startedAt: Scalars['AWSDateTime']['output'];
+  weights: Array<PhaseWeight>;
+};
+
+/** A variant's share of enrolled users during a phase. */
+export type PhaseWeight = {
+  __typename?: 'PhaseWeight';
+  key: Scalars['String']['output'];
+  weight: Scalars['Float']['output'];
+};
+
+export type PublishAlertInput = {
+  createdAt: Scalars['AWSDateTime']['input'];
+  experimentId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  kind: AlertKind;
+  message: Scalars['String']['input'];
+  phase: Scalars['Int']['input'];
+};
+
 export type PublishCountsInput = {
   experimentId: Scalars['ID']['input'];
   updatedAt: Scalars['AWSDateTime']['input'];
@@ -352,6 +466,8 @@ export type PublishCountsInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The experiment's alerts (at most one per phase and kind), latest phase first. */
+  alerts: AlertConnection;
   assignment: Maybe<Assignment>;
   experiment: Maybe<Experiment>;
   experiments: ExperimentConnection;
@@ -359,9 +475,19 @@ export type Query = {
   /** What a referee's landing page shows for a code: the referrer's variant's offer, or why not. */
   referral: Referral;
   referralCode: ReferralCode;
+  /** Results of one phase (default: the current one). */
   results: Maybe<Results>;
+  /** Snapshots of the scheduled analysis, oldest first (phase default: the current one). */
+  resultsHistory: ResultsSnapshotConnection;
   /** A user's rewards, oldest first; experimentId narrows to one experiment. */
   rewards: RewardConnection;
+};
+
+
+export type QueryAlertsArgs = {
+  experimentId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -401,6 +527,15 @@ export type QueryReferralCodeArgs = {
 
 export type QueryResultsArgs = {
   experimentId: Scalars['ID']['input'];
+  phase?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryResultsHistoryArgs = {
+  experimentId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+  phase?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -514,14 +649,34 @@ export type Results = {
   computedAt: Scalars['AWSDateTime']['output'];
   control: Scalars['String']['output'];
   experimentId: Scalars['ID']['output'];
+  /** True for the frozen readout of a stopped experiment. */
+  final: Scalars['Boolean']['output'];
   /** The metric the decision is taken on. */
   goalMetric: GoalMetric;
   metrics: Array<MetricResult>;
+  /** The phase these results count (only users assigned in it). */
+  phase: Scalars['Int']['output'];
   /** Events rejected as suspected fraud, all variants. */
   rejectedAsFraud: Scalars['Int']['output'];
   sampleSize: Maybe<SampleSizeProgress>;
   srm: Srm;
   variants: Array<VariantResult>;
+};
+
+/** The results of one phase as the scheduled analysis saw them at computedAt. */
+export type ResultsSnapshot = {
+  __typename?: 'ResultsSnapshot';
+  computedAt: Scalars['AWSDateTime']['output'];
+  experimentId: Scalars['ID']['output'];
+  phase: Scalars['Int']['output'];
+  srmPValue: Maybe<Scalars['Float']['output']>;
+  variants: Array<SnapshotVariant>;
+};
+
+export type ResultsSnapshotConnection = {
+  __typename?: 'ResultsSnapshotConnection';
+  items: Array<ResultsSnapshot>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 export type RevokeRewardInput = {
@@ -632,11 +787,31 @@ export type RewardTrigger =
 
 export type SampleSizeProgress = {
   __typename?: 'SampleSizeProgress';
+  /** Users per variant a single fixed-horizon look would need (for information). */
+  fixedHorizonUsersPerVariant: Maybe<Scalars['Int']['output']>;
   minimumDetectableEffect: Scalars['Float']['output'];
   /** smallestVariantUsers / requiredUsersPerVariant, capped at 1. */
   progress: Maybe<Scalars['Float']['output']>;
+  /** Users per variant the sequential (always-valid) test needs for 80% power at the MDE. */
   requiredUsersPerVariant: Maybe<Scalars['Int']['output']>;
   smallestVariantUsers: Scalars['Int']['output'];
+};
+
+/** One variant in a results snapshot. */
+export type SnapshotVariant = {
+  __typename?: 'SnapshotVariant';
+  conversions: Scalars['Int']['output'];
+  decision: Maybe<Decision>;
+  key: Scalars['String']['output'];
+  pValue: Maybe<Scalars['Float']['output']>;
+  rate: Maybe<Scalars['Float']['output']>;
+  rateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** Null for the control. */
+  relativeLift: Maybe<Scalars['Float']['output']>;
+  relativeLiftCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** The running minimum of the always-valid p-value over every look so far (never increases). */
+  sequentialPValue: Maybe<Scalars['Float']['output']>;
+  users: Scalars['Int']['output'];
 };
 
 export type Srm = {
@@ -650,12 +825,18 @@ export type Srm = {
 export type Subscription = {
   __typename?: 'Subscription';
   onCountsChanged: Maybe<LiveCounts>;
+  onExperimentAlert: Maybe<Alert>;
   /** New rewards, for a payout worker; both arguments optional filters. */
   onRewardEarned: Maybe<Reward>;
 };
 
 
 export type SubscriptionOnCountsChangedArgs = {
+  experimentId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionOnExperimentAlertArgs = {
   experimentId: Scalars['ID']['input'];
 };
 
@@ -667,6 +848,8 @@ export type SubscriptionOnRewardEarnedArgs = {
 
 export type UpdateExperimentInput = {
   attributionWindowDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Default: both off. */
+  autoStop?: InputMaybe<AutoStopInput>;
   control?: InputMaybe<Scalars['String']['input']>;
   coverage?: InputMaybe<Scalars['Float']['input']>;
   currency?: InputMaybe<Scalars['String']['input']>;
@@ -824,11 +1007,17 @@ export type ResolversTypes = {
   AWSTime: ResolverTypeWrapper<Scalars['AWSTime']['output']>;
   AWSTimestamp: ResolverTypeWrapper<Scalars['AWSTimestamp']['output']>;
   AWSURL: ResolverTypeWrapper<Scalars['AWSURL']['output']>;
+  Alert: ResolverTypeWrapper<Alert>;
+  AlertConnection: ResolverTypeWrapper<AlertConnection>;
+  AlertKind: AlertKind;
   Assignment: ResolverTypeWrapper<Assignment>;
+  AutoStop: ResolverTypeWrapper<AutoStop>;
+  AutoStopInput: AutoStopInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Channel: Channel;
   Comparison: ResolverTypeWrapper<Comparison>;
   CreateExperimentInput: CreateExperimentInput;
+  Decision: Decision;
   EventKind: EventKind;
   Experiment: ResolverTypeWrapper<Experiment>;
   ExperimentConnection: ResolverTypeWrapper<ExperimentConnection>;
@@ -850,6 +1039,9 @@ export type ResolversTypes = {
   NotEnrolledReason: NotEnrolledReason;
   Offer: ResolverTypeWrapper<Offer>;
   OfferInput: OfferInput;
+  Phase: ResolverTypeWrapper<Phase>;
+  PhaseWeight: ResolverTypeWrapper<PhaseWeight>;
+  PublishAlertInput: PublishAlertInput;
   PublishCountsInput: PublishCountsInput;
   Query: ResolverTypeWrapper<{}>;
   RecordClickInput: RecordClickInput;
@@ -862,6 +1054,8 @@ export type ResolversTypes = {
   ReferralCode: ResolverTypeWrapper<ReferralCode>;
   ReferralInvalidReason: ReferralInvalidReason;
   Results: ResolverTypeWrapper<Results>;
+  ResultsSnapshot: ResolverTypeWrapper<ResultsSnapshot>;
+  ResultsSnapshotConnection: ResolverTypeWrapper<ResultsSnapshotConnection>;
   RevokeRewardInput: RevokeRewardInput;
   Reward: ResolverTypeWrapper<Reward>;
   RewardConnection: ResolverTypeWrapper<RewardConnection>;
@@ -874,6 +1068,7 @@ export type ResolversTypes = {
   RewardTierInput: RewardTierInput;
   RewardTrigger: RewardTrigger;
   SampleSizeProgress: ResolverTypeWrapper<SampleSizeProgress>;
+  SnapshotVariant: ResolverTypeWrapper<SnapshotVariant>;
   Srm: ResolverTypeWrapper<Srm>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
@@ -896,7 +1091,11 @@ export type ResolversParentTypes = {
   AWSTime: Scalars['AWSTime']['output'];
   AWSTimestamp: Scalars['AWSTimestamp']['output'];
   AWSURL: Scalars['AWSURL']['output'];
+  Alert: Alert;
+  AlertConnection: AlertConnection;
   Assignment: Assignment;
+  AutoStop: AutoStop;
+  AutoStopInput: AutoStopInput;
   Boolean: Scalars['Boolean']['output'];
   Comparison: Comparison;
   CreateExperimentInput: CreateExperimentInput;
@@ -917,6 +1116,9 @@ export type ResolversParentTypes = {
   Mutation: {};
   Offer: Offer;
   OfferInput: OfferInput;
+  Phase: Phase;
+  PhaseWeight: PhaseWeight;
+  PublishAlertInput: PublishAlertInput;
   PublishCountsInput: PublishCountsInput;
   Query: {};
   RecordClickInput: RecordClickInput;
@@ -927,6 +1129,8 @@ export type ResolversParentTypes = {
   Referral: Referral;
   ReferralCode: ReferralCode;
   Results: Results;
+  ResultsSnapshot: ResultsSnapshot;
+  ResultsSnapshotConnection: ResultsSnapshotConnection;
   RevokeRewardInput: RevokeRewardInput;
   Reward: Reward;
   RewardConnection: RewardConnection;
@@ -936,6 +1140,7 @@ export type ResolversParentTypes = {
   RewardTier: RewardTier;
   RewardTierInput: RewardTierInput;
   SampleSizeProgress: SampleSizeProgress;
+  SnapshotVariant: SnapshotVariant;
   Srm: Srm;
   String: Scalars['String']['output'];
   Subscription: {};
@@ -1017,6 +1222,22 @@ export interface AwsurlScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
   name: 'AWSURL';
 }
 
+export type AlertResolvers<ContextType = any, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
+  createdAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
+  experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AlertKind'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AlertConnectionResolvers<ContextType = any, ParentType extends ResolversParentTypes['AlertConnection'] = ResolversParentTypes['AlertConnection']> = {
+  items?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
+  nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type AssignmentResolvers<ContextType = any, ParentType extends ResolversParentTypes['Assignment'] = ResolversParentTypes['Assignment']> = {
   assignedAt?: Resolver<Maybe<ResolversTypes['AWSDateTime']>, ParentType, ContextType>;
   bucket?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1030,21 +1251,32 @@ export type AssignmentResolvers<ContextType = any, ParentType extends ResolversP
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type AutoStopResolvers<ContextType = any, ParentType extends ResolversParentTypes['AutoStop'] = ResolversParentTypes['AutoStop']> = {
+  onDecision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  onEndDate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ComparisonResolvers<ContextType = any, ParentType extends ResolversParentTypes['Comparison'] = ResolversParentTypes['Comparison']> = {
   absoluteLift?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   absoluteLiftCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  alwaysValidCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   chanceToBeatControl?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+  decisionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   pValueAdjusted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   relativeLift?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   relativeLiftCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   sequentialPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sequentialPValueAdjusted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   significant?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ExperimentResolvers<ContextType = any, ParentType extends ResolversParentTypes['Experiment'] = ResolversParentTypes['Experiment']> = {
   attributionWindowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  autoStop?: Resolver<Maybe<ResolversTypes['AutoStop']>, ParentType, ContextType>;
   control?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   coverage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
@@ -1056,6 +1288,7 @@ export type ExperimentResolvers<ContextType = any, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   minimumDetectableEffect?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phases?: Resolver<Array<ResolversTypes['Phase']>, ParentType, ContextType>;
   salt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['AWSDateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ExperimentStatus'], ParentType, ContextType>;
@@ -1083,11 +1316,13 @@ export type FraudRulesResolvers<ContextType = any, ParentType extends ResolversP
 
 export type FunnelResolvers<ContextType = any, ParentType extends ResolversParentTypes['Funnel'] = ResolversParentTypes['Funnel']> = {
   clickThrough?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  clickThroughCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   conversions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   conversionsPerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   exposures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inviteRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  inviteRateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   invites?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   invitesPerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   netRevenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1096,6 +1331,7 @@ export type FunnelResolvers<ContextType = any, ParentType extends ResolversParen
   revenuePerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   rewardCost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   signupRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  signupRateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   signups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viralCoefficient?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1141,6 +1377,7 @@ export type MutationResolvers<ContextType = any, ParentType extends ResolversPar
   createExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationCreateExperimentArgs, 'input'>>;
   fulfillReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationFulfillRewardArgs, 'input'>>;
   pauseExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationPauseExperimentArgs, 'id'>>;
+  publishAlert?: Resolver<Maybe<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<MutationPublishAlertArgs, 'input'>>;
   publishCounts?: Resolver<Maybe<ResolversTypes['LiveCounts']>, ParentType, ContextType, RequireFields<MutationPublishCountsArgs, 'input'>>;
   publishRewardEarned?: Resolver<Maybe<ResolversTypes['Reward']>, ParentType, ContextType, RequireFields<MutationPublishRewardEarnedArgs, 'input'>>;
   recordClick?: Resolver<ResolversTypes['RecordResult'], ParentType, ContextType, RequireFields<MutationRecordClickArgs, 'input'>>;
@@ -1163,7 +1400,23 @@ export type OfferResolvers<ContextType = any, ParentType extends ResolversParent
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PhaseResolvers<ContextType = any, ParentType extends ResolversParentTypes['Phase'] = ResolversParentTypes['Phase']> = {
+  coverage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['AWSDateTime']>, ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
+  weights?: Resolver<Array<ResolversTypes['PhaseWeight']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PhaseWeightResolvers<ContextType = any, ParentType extends ResolversParentTypes['PhaseWeight'] = ResolversParentTypes['PhaseWeight']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<QueryAlertsArgs, 'experimentId'>>;
   assignment?: Resolver<Maybe<ResolversTypes['Assignment']>, ParentType, ContextType, RequireFields<QueryAssignmentArgs, 'experimentId' | 'userId'>>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentArgs, 'id'>>;
   experiments?: Resolver<ResolversTypes['ExperimentConnection'], ParentType, ContextType, RequireFields<QueryExperimentsArgs, 'status'>>;
@@ -1171,6 +1424,7 @@ export type QueryResolvers<ContextType = any, ParentType extends ResolversParent
   referral?: Resolver<ResolversTypes['Referral'], ParentType, ContextType, RequireFields<QueryReferralArgs, 'code'>>;
   referralCode?: Resolver<ResolversTypes['ReferralCode'], ParentType, ContextType, RequireFields<QueryReferralCodeArgs, 'experimentId' | 'userId'>>;
   results?: Resolver<Maybe<ResolversTypes['Results']>, ParentType, ContextType, RequireFields<QueryResultsArgs, 'experimentId'>>;
+  resultsHistory?: Resolver<ResolversTypes['ResultsSnapshotConnection'], ParentType, ContextType, RequireFields<QueryResultsHistoryArgs, 'experimentId'>>;
   rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, RequireFields<QueryRewardsArgs, 'userId'>>;
 };
 
@@ -1211,12 +1465,29 @@ export type ResultsResolvers<ContextType = any, ParentType extends ResolversPare
   computedAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
   control?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   goalMetric?: Resolver<ResolversTypes['GoalMetric'], ParentType, ContextType>;
   metrics?: Resolver<Array<ResolversTypes['MetricResult']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rejectedAsFraud?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sampleSize?: Resolver<Maybe<ResolversTypes['SampleSizeProgress']>, ParentType, ContextType>;
   srm?: Resolver<ResolversTypes['Srm'], ParentType, ContextType>;
   variants?: Resolver<Array<ResolversTypes['VariantResult']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ResultsSnapshotResolvers<ContextType = any, ParentType extends ResolversParentTypes['ResultsSnapshot'] = ResolversParentTypes['ResultsSnapshot']> = {
+  computedAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
+  experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  srmPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['SnapshotVariant']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ResultsSnapshotConnectionResolvers<ContextType = any, ParentType extends ResolversParentTypes['ResultsSnapshotConnection'] = ResolversParentTypes['ResultsSnapshotConnection']> = {
+  items?: Resolver<Array<ResolversTypes['ResultsSnapshot']>, ParentType, ContextType>;
+  nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1263,10 +1534,25 @@ export type RewardTierResolvers<ContextType = any, ParentType extends ResolversP
 };
 
 export type SampleSizeProgressResolvers<ContextType = any, ParentType extends ResolversParentTypes['SampleSizeProgress'] = ResolversParentTypes['SampleSizeProgress']> = {
+  fixedHorizonUsersPerVariant?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   minimumDetectableEffect?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   requiredUsersPerVariant?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   smallestVariantUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SnapshotVariantResolvers<ContextType = any, ParentType extends ResolversParentTypes['SnapshotVariant'] = ResolversParentTypes['SnapshotVariant']> = {
+  conversions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  decision?: Resolver<Maybe<ResolversTypes['Decision']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  relativeLift?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  relativeLiftCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  sequentialPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  users?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1279,6 +1565,7 @@ export type SrmResolvers<ContextType = any, ParentType extends ResolversParentTy
 
 export type SubscriptionResolvers<ContextType = any, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   onCountsChanged?: SubscriptionResolver<Maybe<ResolversTypes['LiveCounts']>, "onCountsChanged", ParentType, ContextType, RequireFields<SubscriptionOnCountsChangedArgs, 'experimentId'>>;
+  onExperimentAlert?: SubscriptionResolver<Maybe<ResolversTypes['Alert']>, "onExperimentAlert", ParentType, ContextType, RequireFields<SubscriptionOnExperimentAlertArgs, 'experimentId'>>;
   onRewardEarned?: SubscriptionResolver<Maybe<ResolversTypes['Reward']>, "onRewardEarned", ParentType, ContextType, Partial<SubscriptionOnRewardEarnedArgs>>;
 };
 
@@ -1326,7 +1613,10 @@ export type Resolvers<ContextType = any> = {
   AWSTime?: GraphQLScalarType;
   AWSTimestamp?: GraphQLScalarType;
   AWSURL?: GraphQLScalarType;
+  Alert?: AlertResolvers<ContextType>;
+  AlertConnection?: AlertConnectionResolvers<ContextType>;
   Assignment?: AssignmentResolvers<ContextType>;
+  AutoStop?: AutoStopResolvers<ContextType>;
   Comparison?: ComparisonResolvers<ContextType>;
   Experiment?: ExperimentResolvers<ContextType>;
   ExperimentConnection?: ExperimentConnectionResolvers<ContextType>;
@@ -1339,16 +1629,21 @@ export type Resolvers<ContextType = any> = {
   MetricVariantResult?: MetricVariantResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Offer?: OfferResolvers<ContextType>;
+  Phase?: PhaseResolvers<ContextType>;
+  PhaseWeight?: PhaseWeightResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordResult?: RecordResultResolvers<ContextType>;
   Referral?: ReferralResolvers<ContextType>;
   ReferralCode?: ReferralCodeResolvers<ContextType>;
   Results?: ResultsResolvers<ContextType>;
+  ResultsSnapshot?: ResultsSnapshotResolvers<ContextType>;
+  ResultsSnapshotConnection?: ResultsSnapshotConnectionResolvers<ContextType>;
   Reward?: RewardResolvers<ContextType>;
   RewardConnection?: RewardConnectionResolvers<ContextType>;
   RewardSpec?: RewardSpecResolvers<ContextType>;
   RewardTier?: RewardTierResolvers<ContextType>;
   SampleSizeProgress?: SampleSizeProgressResolvers<ContextType>;
+  SnapshotVariant?: SnapshotVariantResolvers<ContextType>;
   Srm?: SrmResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Variant?: VariantResolvers<ContextType>;
@@ -1365,6 +1660,41 @@ export type DirectiveResolvers<ContextType = any> = {
   aws_oidc?: Aws_OidcDirectiveResolver<any, any, ContextType>;
   aws_subscribe?: Aws_SubscribeDirectiveResolver<any, any, ContextType>;
 };
+
+export type AlertFieldsFragment = { __typename?: 'Alert', id: string, experimentId: string, phase: number, kind: AlertKind, message: string, createdAt: string };
+
+export type GetResultsHistoryQueryVariables = Exact<{
+  experimentId: Scalars['ID']['input'];
+  phase?: InputMaybe<Scalars['Int']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type GetResultsHistoryQuery = { __typename?: 'Query', resultsHistory: { __typename?: 'ResultsSnapshotConnection', nextToken: string | null, items: Array<{ __typename?: 'ResultsSnapshot', experimentId: string, phase: number, computedAt: string, srmPValue: number | null, variants: Array<{ __typename?: 'SnapshotVariant', key: string, users: number, conversions: number, rate: number | null, rateCi: Array<number | null> | null, relativeLift: number | null, relativeLiftCi: Array<number | null> | null, pValue: number | null, sequentialPValue: number | null, decision: Decision | null }> }> } };
+
+export type GetAlertsQueryVariables = Exact<{
+  experimentId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type GetAlertsQuery = { __typename?: 'Query', alerts: { __typename?: 'AlertConnection', nextToken: string | null, items: Array<{ __typename?: 'Alert', id: string, experimentId: string, phase: number, kind: AlertKind, message: string, createdAt: string }> } };
+
+export type PublishAlertMutationVariables = Exact<{
+  input: PublishAlertInput;
+}>;
+
+
+export type PublishAlertMutation = { __typename?: 'Mutation', publishAlert: { __typename?: 'Alert', id: string, experimentId: string, phase: number, kind: AlertKind, message: string, createdAt: string } | null };
+
+export type OnExperimentAlertSubscriptionVariables = Exact<{
+  experimentId: Scalars['ID']['input'];
+}>;
+
+
+export type OnExperimentAlertSubscription = { __typename?: 'Subscription', onExperimentAlert: { __typename?: 'Alert', id: string, experimentId: string, phase: number, kind: AlertKind, message: string, createdAt: string } | null };
 
 export type AssignmentFieldsFragment = { __typename?: 'Assignment', experimentId: string, userId: string, enrolled: boolean, variant: string | null, config: string | null, bucket: number | null, isNew: boolean, reason: NotEnrolledReason | null, assignedAt: string | null };
 
@@ -1407,14 +1737,14 @@ export type OnCountsChangedSubscriptionVariables = Exact<{
 
 export type OnCountsChangedSubscription = { __typename?: 'Subscription', onCountsChanged: { __typename?: 'LiveCounts', experimentId: string, updatedAt: string, variants: Array<{ __typename?: 'VariantCounts', key: string, exposures: number, invites: number, clicks: number, signups: number, conversions: number, revenue: number }> } | null };
 
-export type ExperimentFieldsFragment = { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> };
+export type ExperimentFieldsFragment = { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> };
 
 export type GetExperimentQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type GetExperimentQuery = { __typename?: 'Query', experiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> } | null };
+export type GetExperimentQuery = { __typename?: 'Query', experiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> } | null };
 
 export type ListExperimentsQueryVariables = Exact<{
   status: ExperimentStatus;
@@ -1423,42 +1753,42 @@ export type ListExperimentsQueryVariables = Exact<{
 }>;
 
 
-export type ListExperimentsQuery = { __typename?: 'Query', experiments: { __typename?: 'ExperimentConnection', nextToken: string | null, items: Array<{ __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> }> } };
+export type ListExperimentsQuery = { __typename?: 'Query', experiments: { __typename?: 'ExperimentConnection', nextToken: string | null, items: Array<{ __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> }> } };
 
 export type CreateExperimentMutationVariables = Exact<{
   input: CreateExperimentInput;
 }>;
 
 
-export type CreateExperimentMutation = { __typename?: 'Mutation', createExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> } };
+export type CreateExperimentMutation = { __typename?: 'Mutation', createExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> } };
 
 export type UpdateExperimentMutationVariables = Exact<{
   input: UpdateExperimentInput;
 }>;
 
 
-export type UpdateExperimentMutation = { __typename?: 'Mutation', updateExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> } };
+export type UpdateExperimentMutation = { __typename?: 'Mutation', updateExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> } };
 
 export type StartExperimentMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type StartExperimentMutation = { __typename?: 'Mutation', startExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> } };
+export type StartExperimentMutation = { __typename?: 'Mutation', startExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> } };
 
 export type PauseExperimentMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type PauseExperimentMutation = { __typename?: 'Mutation', pauseExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> } };
+export type PauseExperimentMutation = { __typename?: 'Mutation', pauseExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> } };
 
 export type StopExperimentMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type StopExperimentMutation = { __typename?: 'Mutation', stopExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }> } };
+export type StopExperimentMutation = { __typename?: 'Mutation', stopExperiment: { __typename?: 'Experiment', id: string, name: string, description: string | null, status: ExperimentStatus, control: string, salt: string, coverage: number, attributionWindowDays: number, currency: string, minimumDetectableEffect: number | null, endDate: string | null, startedAt: string | null, stoppedAt: string | null, createdAt: string, updatedAt: string, version: number, variants: Array<{ __typename?: 'Variant', key: string, name: string, weight: number, config: string | null }>, autoStop: { __typename?: 'AutoStop', onDecision: boolean, onEndDate: boolean } | null, phases: Array<{ __typename?: 'Phase', number: number, startedAt: string, endedAt: string | null, coverage: number, weights: Array<{ __typename?: 'PhaseWeight', key: string, weight: number }> }> } };
 
 export type RecordResultFieldsFragment = { __typename?: 'RecordResult', eventId: string, kind: EventKind, experimentId: string | null, variant: string | null, outcome: RecordOutcome, duplicate: boolean, reason: string | null };
 
@@ -1500,30 +1830,36 @@ export type RecordConversionMutation = { __typename?: 'Mutation', recordConversi
 
 export type GetResultsQueryVariables = Exact<{
   experimentId: Scalars['ID']['input'];
+  phase?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type GetResultsQuery = { __typename?: 'Query', results: { __typename?: 'Results', experimentId: string, control: string, alpha: number, computedAt: string, srm: { __typename?: 'Srm', chiSquare: number | null, pValue: number | null, mismatch: boolean }, variants: Array<{ __typename?: 'VariantResult', key: string, users: number, conversions: number, rate: number | null, rateCi: Array<number | null> | null, funnel: { __typename?: 'Funnel', exposures: number, referrers: number, invites: number, clicks: number, signups: number, conversions: number, revenue: number, inviteRate: number | null, invitesPerReferrer: number | null, clickThrough: number | null, signupRate: number | null, conversionsPerReferrer: number | null, revenuePerReferrer: number | null, viralCoefficient: number | null }, vsControl: { __typename?: 'Comparison', absoluteLift: number | null, absoluteLiftCi: Array<number | null> | null, relativeLift: number | null, relativeLiftCi: Array<number | null> | null, pValue: number | null, pValueAdjusted: number | null, chanceToBeatControl: number | null, sequentialPValue: number | null, significant: boolean } | null }>, metrics: Array<{ __typename?: 'MetricResult', name: string, variants: Array<{ __typename?: 'MetricVariantResult', key: string, mean: number | null, vsControl: { __typename?: 'MetricComparison', difference: number | null, differenceCi: Array<number | null> | null, pValue: number | null } | null }> }>, sampleSize: { __typename?: 'SampleSizeProgress', minimumDetectableEffect: number, requiredUsersPerVariant: number | null, smallestVariantUsers: number, progress: number | null } | null } | null };
+export type GetResultsQuery = { __typename?: 'Query', results: { __typename?: 'Results', experimentId: string, phase: number, final: boolean, control: string, alpha: number, computedAt: string, srm: { __typename?: 'Srm', chiSquare: number | null, pValue: number | null, mismatch: boolean }, variants: Array<{ __typename?: 'VariantResult', key: string, users: number, conversions: number, rate: number | null, rateCi: Array<number | null> | null, funnel: { __typename?: 'Funnel', exposures: number, referrers: number, invites: number, clicks: number, signups: number, conversions: number, revenue: number, inviteRate: number | null, invitesPerReferrer: number | null, clickThrough: number | null, signupRate: number | null, conversionsPerReferrer: number | null, revenuePerReferrer: number | null, viralCoefficient: number | null, inviteRateCi: Array<number | null> | null, clickThroughCi: Array<number | null> | null, signupRateCi: Array<number | null> | null }, vsControl: { __typename?: 'Comparison', absoluteLift: number | null, absoluteLiftCi: Array<number | null> | null, relativeLift: number | null, relativeLiftCi: Array<number | null> | null, pValue: number | null, pValueAdjusted: number | null, chanceToBeatControl: number | null, sequentialPValue: number | null, sequentialPValueAdjusted: number | null, alwaysValidCi: Array<number | null> | null, decision: Decision, decisionReason: string | null, significant: boolean } | null }>, metrics: Array<{ __typename?: 'MetricResult', name: string, variants: Array<{ __typename?: 'MetricVariantResult', key: string, mean: number | null, vsControl: { __typename?: 'MetricComparison', difference: number | null, differenceCi: Array<number | null> | null, pValue: number | null } | null }> }>, sampleSize: { __typename?: 'SampleSizeProgress', minimumDetectableEffect: number, requiredUsersPerVariant: number | null, fixedHorizonUsersPerVariant: number | null, smallestVariantUsers: number, progress: number | null } | null } | null };
 
+export const AlertFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AlertFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Alert"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<AlertFieldsFragment, unknown>;
 export const AssignmentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AssignmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Assignment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"enrolled"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"isNew"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"assignedAt"}}]}}]} as unknown as DocumentNode<AssignmentFieldsFragment, unknown>;
 export const LiveCountsFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LiveCountsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LiveCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}}]}}]}}]} as unknown as DocumentNode<LiveCountsFieldsFragment, unknown>;
-export const ExperimentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<ExperimentFieldsFragment, unknown>;
+export const ExperimentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentFieldsFragment, unknown>;
 export const RecordResultFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordResultFieldsFragment, unknown>;
+export const GetResultsHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetResultsHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phase"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resultsHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"phase"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phase"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"nextToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"srmPValue"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"users"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}},{"kind":"Field","name":{"kind":"Name","value":"rateCi"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLift"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValue"}},{"kind":"Field","name":{"kind":"Name","value":"decision"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nextToken"}}]}}]}}]} as unknown as DocumentNode<GetResultsHistoryQuery, GetResultsHistoryQueryVariables>;
+export const GetAlertsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetAlerts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alerts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"nextToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AlertFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nextToken"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AlertFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Alert"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<GetAlertsQuery, GetAlertsQueryVariables>;
+export const PublishAlertDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishAlert"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PublishAlertInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishAlert"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AlertFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AlertFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Alert"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<PublishAlertMutation, PublishAlertMutationVariables>;
+export const OnExperimentAlertDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"OnExperimentAlert"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onExperimentAlert"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AlertFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AlertFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Alert"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<OnExperimentAlertSubscription, OnExperimentAlertSubscriptionVariables>;
 export const AssignDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Assign"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assign"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AssignmentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AssignmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Assignment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"enrolled"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"isNew"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"assignedAt"}}]}}]} as unknown as DocumentNode<AssignMutation, AssignMutationVariables>;
 export const GetAssignmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetAssignment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assignment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AssignmentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AssignmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Assignment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"enrolled"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"isNew"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"assignedAt"}}]}}]} as unknown as DocumentNode<GetAssignmentQuery, GetAssignmentQueryVariables>;
 export const GetLiveCountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetLiveCounts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liveCounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LiveCountsFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LiveCountsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LiveCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}}]}}]}}]} as unknown as DocumentNode<GetLiveCountsQuery, GetLiveCountsQueryVariables>;
 export const PublishCountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishCounts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PublishCountsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishCounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LiveCountsFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LiveCountsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LiveCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}}]}}]}}]} as unknown as DocumentNode<PublishCountsMutation, PublishCountsMutationVariables>;
 export const OnCountsChangedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"OnCountsChanged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onCountsChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LiveCountsFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LiveCountsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LiveCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}}]}}]}}]} as unknown as DocumentNode<OnCountsChangedSubscription, OnCountsChangedSubscriptionVariables>;
-export const GetExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<GetExperimentQuery, GetExperimentQueryVariables>;
-export const ListExperimentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListExperiments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ExperimentStatus"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"nextToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nextToken"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<ListExperimentsQuery, ListExperimentsQueryVariables>;
-export const CreateExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateExperimentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<CreateExperimentMutation, CreateExperimentMutationVariables>;
-export const UpdateExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateExperimentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<UpdateExperimentMutation, UpdateExperimentMutationVariables>;
-export const StartExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<StartExperimentMutation, StartExperimentMutationVariables>;
-export const PauseExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PauseExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pauseExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<PauseExperimentMutation, PauseExperimentMutationVariables>;
-export const StopExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StopExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stopExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]} as unknown as DocumentNode<StopExperimentMutation, StopExperimentMutationVariables>;
+export const GetExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<GetExperimentQuery, GetExperimentQueryVariables>;
+export const ListExperimentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListExperiments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ExperimentStatus"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"nextToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"nextToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nextToken"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<ListExperimentsQuery, ListExperimentsQueryVariables>;
+export const CreateExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateExperimentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<CreateExperimentMutation, CreateExperimentMutationVariables>;
+export const UpdateExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateExperimentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateExperimentMutation, UpdateExperimentMutationVariables>;
+export const StartExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<StartExperimentMutation, StartExperimentMutationVariables>;
+export const PauseExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PauseExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pauseExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<PauseExperimentMutation, PauseExperimentMutationVariables>;
+export const StopExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StopExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stopExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"config"}}]}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowDays"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"autoStop"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDecision"}},{"kind":"Field","name":{"kind":"Name","value":"onEndDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"stoppedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"phases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"}},{"kind":"Field","name":{"kind":"Name","value":"weights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}}]}}]}}]} as unknown as DocumentNode<StopExperimentMutation, StopExperimentMutationVariables>;
 export const GetReferralCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetReferralCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"referralCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]} as unknown as DocumentNode<GetReferralCodeQuery, GetReferralCodeQueryVariables>;
 export const RecordInviteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordInvite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordInviteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordInvite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordInviteMutation, RecordInviteMutationVariables>;
 export const RecordClickDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordClick"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordClickInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordClick"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordClickMutation, RecordClickMutationVariables>;
 export const RecordSignupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordSignup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordSignupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordSignup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordSignupMutation, RecordSignupMutationVariables>;
 export const RecordConversionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordConversion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordConversionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordConversion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordResultFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordResultFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"duplicate"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]} as unknown as DocumentNode<RecordConversionMutation, RecordConversionMutationVariables>;
-export const GetResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"srm"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chiSquare"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"mismatch"}}]}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"users"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}},{"kind":"Field","name":{"kind":"Name","value":"rateCi"}},{"kind":"Field","name":{"kind":"Name","value":"funnel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"referrers"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}},{"kind":"Field","name":{"kind":"Name","value":"inviteRate"}},{"kind":"Field","name":{"kind":"Name","value":"invitesPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"clickThrough"}},{"kind":"Field","name":{"kind":"Name","value":"signupRate"}},{"kind":"Field","name":{"kind":"Name","value":"conversionsPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"revenuePerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"viralCoefficient"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"absoluteLift"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLift"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"pValueAdjusted"}},{"kind":"Field","name":{"kind":"Name","value":"chanceToBeatControl"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"mean"}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"differenceCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sampleSize"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"requiredUsersPerVariant"}},{"kind":"Field","name":{"kind":"Name","value":"smallestVariantUsers"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}}]}}]}}]}}]} as unknown as DocumentNode<GetResultsQuery, GetResultsQueryVariables>;
+export const GetResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phase"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"experimentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"experimentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"phase"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phase"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"final"}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"srm"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chiSquare"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"mismatch"}}]}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"users"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}},{"kind":"Field","name":{"kind":"Name","value":"rateCi"}},{"kind":"Field","name":{"kind":"Name","value":"funnel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"referrers"}},{"kind":"Field","name":{"kind":"Name","value":"invites"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"signups"}},{"kind":"Field","name":{"kind":"Name","value":"conversions"}},{"kind":"Field","name":{"kind":"Name","value":"revenue"}},{"kind":"Field","name":{"kind":"Name","value":"inviteRate"}},{"kind":"Field","name":{"kind":"Name","value":"invitesPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"clickThrough"}},{"kind":"Field","name":{"kind":"Name","value":"signupRate"}},{"kind":"Field","name":{"kind":"Name","value":"conversionsPerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"revenuePerReferrer"}},{"kind":"Field","name":{"kind":"Name","value":"viralCoefficient"}},{"kind":"Field","name":{"kind":"Name","value":"inviteRateCi"}},{"kind":"Field","name":{"kind":"Name","value":"clickThroughCi"}},{"kind":"Field","name":{"kind":"Name","value":"signupRateCi"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"absoluteLift"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLift"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLiftCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"pValueAdjusted"}},{"kind":"Field","name":{"kind":"Name","value":"chanceToBeatControl"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValue"}},{"kind":"Field","name":{"kind":"Name","value":"sequentialPValueAdjusted"}},{"kind":"Field","name":{"kind":"Name","value":"alwaysValidCi"}},{"kind":"Field","name":{"kind":"Name","value":"decision"}},{"kind":"Field","name":{"kind":"Name","value":"decisionReason"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"mean"}},{"kind":"Field","name":{"kind":"Name","value":"vsControl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"differenceCi"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sampleSize"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"minimumDetectableEffect"}},{"kind":"Field","name":{"kind":"Name","value":"requiredUsersPerVariant"}},{"kind":"Field","name":{"kind":"Name","value":"fixedHorizonUsersPerVariant"}},{"kind":"Field","name":{"kind":"Name","value":"smallestVariantUsers"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}}]}}]}}]}}]} as unknown as DocumentNode<GetResultsQuery, GetResultsQueryVariables>;

@@ -25,6 +25,8 @@ export interface MonitoringProps {
   api: appsync.GraphqlApi;
   functions: Map<string, IFunction>;
   tables: Map<string, TableV2>;
+  /** Alarms built by other constructs (e.g. the event lake's): notified and in the composite like these. */
+  alarms?: cw.Alarm[];
 }
 
 /** p99 Lambda duration alarms at this share of the function's timeout. */
@@ -145,6 +147,7 @@ export class Monitoring extends Construct {
       );
     }
 
+    this.alarms.push(...(props.alarms ?? []));
     for (const a of this.alarms) a.addAlarmAction(action);
     this.unhealthy = new cw.CompositeAlarm(this, 'Unhealthy', {
       compositeAlarmName: `${stack.stackName}-splitloop-unhealthy`,

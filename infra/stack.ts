@@ -11,12 +11,14 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { manifest as defaultManifest } from '../resolvers/manifest.ts';
-import type { Manifest } from '../resolvers/manifest-types.ts';
+import { lambdaEnvironment, type AuthMode, type Manifest } from '../resolvers/manifest-types.ts';
 import { METRICS_NAMESPACE, SERVICE } from '../lambdas/shared/observability-names.ts';
 import { bundleResolvers, ROOT } from '../scripts/bundle-resolvers.ts';
 import { tableBilling } from './capacity.ts';
 import { DashboardSite } from './dashboard.ts';
+import { Schedules } from './schedules.ts';
 import { ApiFirewall, apiGuardrailProps } from './guardrails.ts';
+import { EventLake } from './lake.ts';
 import { Monitoring } from './monitoring.ts';
 import { suppressNagFindings } from './nag.ts';
 import { readSettings } from './settings.ts';
@@ -50,11 +52,26 @@ export class SplitloopStack extends Stack {
       signInAliases: { email: true },
       passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
     });
-    new cognito.CfnUserPoolGroup(this, 'ExperimentersGroup', {
-      userPoolId: userPool.userPoolId,
-      groupName: 'experimenters',
-      description: 'May create, run and read experiments',
-    });
+    for (const g of manifest.auth.userPoolGroups) {
+      // 'ExperimentersGroup' keeps the id of the first round so a deployed group is not replaced
+      new cognito.CfnUserPoolGroup(this, g.name === 'experimenters' ? 'ExperimentersGroup' : `Group-${g.name}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: g.name,
+        description: g.description,
+      });
+    }
+    const authMode = (mode: AuthMode): appsync.AuthorizationMode => {
+      switch (mode) {
+        case 'API_KEY':
+          return { authorizationType: appsync.AuthorizationType.API_KEY, apiKeyConfig: { expires: Expiration.after(Duration.days(365)) } };
+        case 'AWS_IAM':
+          return { authorizationType: appsync.AuthorizationType.IAM };
+        case 'AMAZON_COGNITO_USER_POOLS':
+          return { authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool } };
+        default:
+          throw new Error(`auth mode ${String(mode)} is not wired in infra/stack.ts`);
+      }
+    };
 
     const guardrails = apiGuardrailProps(manifest, settings);
     this.api = new appsync.GraphqlApi(this, 'Api', {
@@ -65,14 +82,8 @@ export class SplitloopStack extends Stack {
       enhancedMetricsConfig: guardrails.enhancedMetricsConfig,
       definition: appsync.Definition.fromFile(join(ROOT, 'schema', 'schema.graphql')),
       authorizationConfig: {
-        defaultAuthorization: {
-          authorizationType: appsync.AuthorizationType.API_KEY,
-          apiKeyConfig: { expires: Expiration.after(Duration.days(365)) },
-        },
-        additionalAuthorizationModes: [
-          { authorizationType: appsync.AuthorizationType.IAM },
-          { authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool } },
-        ],
+        defaultAuthorization: authMode(manifest.auth.defaultMode),
+        additionalAuthorizationModes: manifest.auth.additionalModes.map(authMode),
       },
       xrayEnabled: true,
       logConfig: { fieldLogLevel: guardrails.fieldLogLevel, retention: RetentionDays.ONE_MONTH },
@@ -94,13 +105,12 @@ export class SplitloopStack extends Stack {
         logGroup: new LogGroup(this, `Logs-${def.id}`, { retention: RetentionDays.ONE_MONTH }),
         reservedConcurrentExecutions: settings.reservedConcurrency ? def.reservedConcurrency : undefined,
         environment: {
-          TABLE_NAME: table(def.tables[0]?.table ?? 'main').tableName,
+          ...lambdaEnvironment(def, { tableName: (id) => table(id).tableName, graphqlUrl: this.api.graphqlUrl }),
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: SERVICE,
           POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
           // Powertools filters by level itself (not Lambda's log-level controls, which would drop EMF lines below INFO)
           POWERTOOLS_LOG_LEVEL: settings.logLevel,
-          ...(def.callsApi ? { GRAPHQL_URL: this.api.graphqlUrl } : {}),
         },
         bundling: { format: OutputFormat.ESM, minify: true, sourceMap: true, target: 'node22' },
       });
@@ -119,6 +129,7 @@ export class SplitloopStack extends Stack {
             maxBatchingWindow: Duration.seconds(s.maxBatchingWindowSeconds),
             retryAttempts: s.retryAttempts,
             bisectBatchOnError: s.bisectBatchOnError,
+            reportBatchItemFailures: s.reportBatchItemFailures ?? false,
             onFailure: new SqsDlq(
               new Queue(this, `StreamFailures-${def.id}`, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true }),
             ),
@@ -127,6 +138,8 @@ export class SplitloopStack extends Stack {
       }
       this.functions.set(def.id, fn);
     }
+
+    new Schedules(this, 'Schedules', { manifest, functions: this.functions });
 
     const dataSources = new Map<string, appsync.BaseDataSource>();
     for (const ds of manifest.dataSources) {
@@ -186,9 +199,11 @@ export class SplitloopStack extends Stack {
       domain: settings.dashboardDomain ? { name: settings.dashboardDomain, certificateArn: settings.dashboardCertificateArn! } : undefined,
     });
 
+    const lake = new EventLake(this, 'Lake', { table: table('main') });
+
     // Operations (docs/operations.md). Monitoring stays last: it alarms on every queue built above.
     new ApiFirewall(this, 'ApiFirewall', { api: this.api, settings });
-    new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables });
+    new Monitoring(this, 'Monitoring', { manifest, settings, api: this.api, functions: this.functions, tables: this.tables, alarms: lake.alarms });
     suppressNagFindings(this);
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Manifest } from '../resolvers/manifest-types.ts';
 import { authSettingsFromEnv, type AuthSettings } from './appsync/auth/index.ts';
 import { startLocalAppSync, type LocalAppSync } from './appsync/host.ts';
+import type { Route } from './appsync/http.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/lifecycle.ts';
 import { createTables, tableNames } from './dynamodb/tables.ts';
 
@@ -18,10 +19,18 @@ export interface LocalStackOptions {
   dataDir?: string;
   port?: number;
   staticDir?: string;
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
   auth?: AuthSettings;
   tablePrefix?: string;
   logResolverOutput?: boolean;
+  /**
+   * DynamoDB Local stopped and could not be brought back (its data was in memory, or restarts keep
+   * failing). Default: the message on stderr; the API then answers DynamoDB:ServiceUnavailable.
+   * `npm start` stops and exits non-zero.
+   */
+  onDynamoDbFatal?(message: string): void;
+  /** Where supervision reports (default: console.error). */
+  log?(line: string): void;
 }
 
 export interface LocalStack {
@@ -49,6 +58,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(async () => client.destroy());
     const names = tableNames(options.manifest.tables, options.tablePrefix ?? 'local');
     const streamArns = await createTables(client, options.manifest.tables, names);
+    superviseDynamoDb(dynamodb, () => createTables(client, options.manifest.tables, names), options);
     const auth = options.auth ?? authSettingsFromEnv(process.env, {
         appModes: options.manifest.auth,
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -72,4 +82,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+const RESTARTS_PER_MINUTE = 3;
+
+/**
+ * Watches the JVM: an unexpected exit is reported once, then (data on disk) the JVM is restarted on
+ * the same port and the tables checked; clients meanwhile get DynamoDB:ServiceUnavailable. In-memory
+ * data cannot be brought back, and a JVM that keeps dying is not restarted forever: both are fatal.
+ */
+function superviseDynamoDb(dynamodb: DynamoDbLocal, ensureTables: () => Promise<unknown>, options: LocalStackOptions): void {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const fatal = options.onDynamoDbFatal ?? log;
+  const restarts: number[] = [];
+  dynamodb.onUnexpectedExit((exit) => {
+    const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+    if (!dynamodb.persistent) {
+      fatal(`splitloop: DynamoDB Local (pid ${exit.pid}) ${how}; its data was in memory and is gone. Restart the local stack.`);
+      return;
+    }
+    const now = Date.now();
+    while (restarts.length && now - restarts[0]! > 60_000) restarts.shift();
+    if (restarts.length >= RESTARTS_PER_MINUTE) {
+      fatal(`splitloop: DynamoDB Local (pid ${exit.pid}) ${how} again, ${RESTARTS_PER_MINUTE} times within a minute; not restarting it. Last output: ${exit.output.trim().slice(-500)}`);
+      return;
+    }
+    restarts.push(now);
+    log(`splitloop: DynamoDB Local (pid ${exit.pid}) ${how}; restarting it with its data on disk (requests fail with DynamoDB:ServiceUnavailable meanwhile)...`);
+    const started = Date.now();
+    void dynamodb
+      .restart()
+      .then(ensureTables)
+      .then(
+        () => log(`splitloop: DynamoDB Local is back (pid ${dynamodb.process.pid}, ${Date.now() - started} ms).`),
+        (error: unknown) => fatal(`splitloop: DynamoDB Local could not be restarted: ${error instanceof Error ? error.message : String(error)}`),
+      );
+  });
 }

@@ -11,11 +11,13 @@ export interface AssignmentItem {
   variant: string;
   bucket: number;
   assignedAt: string;
+  /** The phase the user was assigned in (absent on assignments made before phases: phase 1). */
+  phase?: number;
   code?: string;
 }
 
-export function assignmentItem(experimentId: string, userId: string, variant: string, bucket: number, assignedAt: string): AssignmentItem {
-  return { ...keys.assignment(experimentId, userId), sk: 'ASSIGN', entity: 'Assignment', experimentId, userId, variant, bucket, assignedAt };
+export function assignmentItem(experimentId: string, userId: string, variant: string, bucket: number, assignedAt: string, phase: number): AssignmentItem {
+  return { ...keys.assignment(experimentId, userId), sk: 'ASSIGN', entity: 'Assignment', experimentId, userId, variant, bucket, assignedAt, phase };
 }
 
 export type NotEnrolledReason = 'EXPERIMENT_NOT_FOUND' | 'NOT_RUNNING' | 'OUTSIDE_COVERAGE' | 'NOT_ASSIGNED';

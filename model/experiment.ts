@@ -3,13 +3,14 @@
 // the API's Experiment here, so an item stored before a field existed reads the same everywhere.
 // APPSYNC_JS subset (bundled into resolvers, linted by @aws-appsync/eslint-plugin).
 import { keys } from './keys.ts';
+import { phasesOf } from './phases.ts';
 
 export const EXPERIMENT_ENTITY = 'Experiment';
 
 /** The API fields of an experiment, in schema order. */
 export const EXPERIMENT_FIELDS = [
   'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
-  'minimumDetectableEffect', 'goalMetric', 'fraudRules', 'endDate', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version',
+  'minimumDetectableEffect', 'goalMetric', 'fraudRules', 'endDate', 'autoStop', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version', 'phases',
 ] as const;
 
 /** Defaults for fields added after experiments were first stored. */
@@ -40,6 +41,9 @@ export function experimentFromItem<E extends ExperimentKeyFields = ExperimentKey
   for (const f of EXPERIMENT_FIELDS) out[f] = item[f] ?? null;
   if (out.currency === null) out.currency = EXPERIMENT_DEFAULTS.currency;
   if (out.goalMetric === null) out.goalMetric = EXPERIMENT_DEFAULTS.goalMetric;
+  // Experiments started before phases existed read as one phase from their start.
+  out.phases = phasesOf(item as unknown as Parameters<typeof phasesOf>[0]);
+  if (out.autoStop === null) out.autoStop = { onDecision: false, onEndDate: false };
   return out as unknown as E;
 }
 

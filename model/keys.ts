@@ -3,17 +3,38 @@
 // spelled one way in a resolver and another in a Lambda.
 export const EXPERIMENT_SK = 'META';
 export const AGGREGATE_SK_PREFIX = 'AGG#';
+export const FINAL_SK_PREFIX = 'FINAL#';
+/** The scheduled analysis' state, in the experiment's partition (read by the same one Query). */
+export const ANALYSIS_SK = 'ANALYSIS';
+
+/** A phase in sort keys: 4 digits, so that phases sort in order. */
+const phaseKey = (phase: number) => `P#${`000${phase}`.slice(-4)}#`;
 
 export const keys = {
   experiment: (id: string) => ({ pk: `EXP#${id}`, sk: EXPERIMENT_SK }),
-  /** The experiment's partition: its META item and one AGG#<variant> totals item per variant. */
+  /**
+   * The experiment's partition: its META item, one AGG#<phase>#<variant> totals item per phase and
+   * variant, and once stopped one FINAL#<phase> frozen readout per phase.
+   */
   experimentPartition: (id: string) => `EXP#${id}`,
   assignment: (experimentId: string, userId: string) => ({ pk: `EXP#${experimentId}#U#${userId}`, sk: 'ASSIGN' }),
   code: (code: string) => ({ pk: `CODE#${code}`, sk: 'CODE' }),
   attribution: (experimentId: string, refereeId: string) => ({ pk: `EXP#${experimentId}#REF#${refereeId}`, sk: 'ATTR' }),
   event: (experimentId: string, eventId: string) => ({ pk: `EXP#${experimentId}#E#${eventId}`, sk: 'EVT' }),
-  aggregate: (experimentId: string, variant: string) => ({ pk: `EXP#${experimentId}`, sk: `${AGGREGATE_SK_PREFIX}${variant}` }),
-  aggregateBatch: (first: string, last: string, chunk: number) => ({ pk: `AGGBATCH#${first}-${last}`, sk: `CHUNK#${chunk}` }),
+  aggregate: (experimentId: string, phase: number, variant: string) => ({ pk: `EXP#${experimentId}`, sk: `${AGGREGATE_SK_PREFIX}${phase}#${variant}` }),
+  /** The aggregator's marker of one applied stream record (its eventID): exactly-once totals. */
+  aggregateRecord: (eventId: string) => ({ pk: `AGGREC#${eventId}`, sk: 'AGGREC' }),
+  finalResults: (experimentId: string, phase: number) => ({ pk: `EXP#${experimentId}`, sk: `${FINAL_SK_PREFIX}${phase}` }),
+  analysisState: (experimentId: string) => ({ pk: `EXP#${experimentId}`, sk: ANALYSIS_SK }),
+  /** Results snapshots: P#<phase>#<computedAt>, oldest first; `resultsHistory` is one Query. */
+  snapshots: (experimentId: string) => `EXP#${experimentId}#SNAP`,
+  snapshotPrefix: phaseKey,
+  snapshot: (experimentId: string, phase: number, computedAt: string) => ({ pk: `EXP#${experimentId}#SNAP`, sk: `${phaseKey(phase)}${computedAt}` }),
+  /** Alerts: P#<phase>#<kind>, so one per experiment, phase and kind. */
+  alerts: (experimentId: string) => `EXP#${experimentId}#ALERT`,
+  alert: (experimentId: string, phase: number, kind: string) => ({ pk: `EXP#${experimentId}#ALERT`, sk: `${phaseKey(phase)}${kind}` }),
+  /** Where the last time-bounded analysis run stopped. */
+  analysisCursor: () => ({ pk: 'ANALYSIS', sk: 'CURSOR' }),
   /** A user's rewards: one partition per user, sorted by experiment then reward id (issue 14). */
   rewardPartition: (userId: string) => `USER#${userId}#RWD`,
   reward: (userId: string, experimentId: string, rewardId: string) => ({ pk: `USER#${userId}#RWD`, sk: `${experimentId}#${rewardId}` }),

@@ -1,4 +1,4 @@
-// Live counts from the experiment's partition (its META item and AGG#<variant> totals), for the
+// Live counts from the experiment's partition (its META item and AGG#<phase>#<variant> totals), for the
 // Query.liveCounts resolver and the aggregator's push, so both report the same numbers and the
 // same updatedAt rule: the newest of the experiment's and its totals' updates. APPSYNC_JS subset.
 import { AGGREGATE_SK_PREFIX } from './keys.ts';
@@ -28,11 +28,15 @@ export function isAggregateItem(item: Item): boolean {
 }
 
 export function liveCountsFromPartition(experimentId: string, meta: { variants: { key: string }[]; updatedAt: string }, items: Item[]): LiveCounts {
-  const totals: Record<string, Item> = {};
+  // Live counts are since the start: the totals of every phase, summed per variant.
+  const totals: Record<string, Record<string, number>> = {};
   let updatedAt = meta.updatedAt;
   for (const item of items) {
     if (isAggregateItem(item)) {
-      totals[item.variant as string] = item;
+      const key = item.variant as string;
+      const sum = totals[key] ?? {};
+      for (const f of LIVE_COUNT_FIELDS) sum[f] = (sum[f] ?? 0) + ((item[f] as number | undefined) ?? 0);
+      totals[key] = sum;
       if ((item.updatedAt as string) > updatedAt) updatedAt = item.updatedAt as string;
     }
   }

@@ -5,12 +5,14 @@ export interface CodeItem {
   experimentId: string;
   referrerId: string;
   variant: string;
+  /** The referrer's phase (their assignment's); absent on codes made before phases: phase 1. */
+  phase?: number;
   createdAt?: string;
 }
 
 /** The code item's attributes besides its key. */
-export function codeAttributes(code: string, experimentId: string, referrerId: string, variant: string, createdAt: string): CodeItem {
-  return { code, experimentId, referrerId, variant, createdAt };
+export function codeAttributes(code: string, experimentId: string, referrerId: string, variant: string, phase: number, createdAt: string): CodeItem {
+  return { code, experimentId, referrerId, variant, phase, createdAt };
 }
 
 export function isCodeItem(item: Record<string, unknown> | null | undefined): item is Record<string, unknown> & CodeItem {

@@ -47,6 +47,8 @@ export interface LambdaDefinition {
   apiMutations?: string[];
   memorySize?: number;
   timeoutSeconds?: number;
+  /** The function publishes notifications to the stack's alerts topic (SNS; env ALERTS_TOPIC_ARN). */
+  publishesAlerts?: boolean;
   /**
    * Reserved concurrency on AWS: capacity the function always has and a cap it never exceeds (a
    * public-facing function cannot starve the others; the aggregator is never throttled by a burst).
@@ -59,7 +61,22 @@ export interface LambdaDefinition {
     maxBatchingWindowSeconds: number;
     retryAttempts: number;
     bisectBatchOnError: boolean;
+    /** The handler returns `{ batchItemFailures }` (Lambda's ReportBatchItemFailures). */
+    reportBatchItemFailures?: boolean;
   };
+}
+
+/**
+ * A Lambda run on a fixed rate: on AWS an EventBridge Scheduler schedule (retries, dead-letter
+ * queue); locally a timer, whose rate SPLITLOOP_SCHEDULE_RATE may override (e.g. `2s`).
+ */
+export interface ScheduleDefinition {
+  id: string;
+  lambda: string;
+  rateMinutes: number;
+  description: string;
+  /** Attempts after a failed invocation before the event goes to the dead-letter queue. */
+  retryAttempts: number;
 }
 
 export type DataSourceDefinition =
@@ -99,6 +116,8 @@ export interface Manifest {
   /** The API's environment variables (`ctx.env` in resolvers), each naming a table's physical name. */
   apiEnvironment: Record<string, { table: string }>;
   lambdas: LambdaDefinition[];
+  /** Absent: nothing runs on a schedule. */
+  schedules?: ScheduleDefinition[];
   dataSources: DataSourceDefinition[];
   functions: FunctionDefinition[];
   resolvers: ResolverDefinition[];

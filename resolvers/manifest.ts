@@ -90,8 +90,34 @@ export const manifest: Manifest = {
         batchSize: 500,
         maxBatchingWindowSeconds: 1,
         retryAttempts: 10,
-        bisectBatchOnError: true,
+        // Partial batch responses instead of bisecting: every record is idempotent (exactlyOnce.ts),
+        // and a retry resumes at the first record that could not be committed.
+        bisectBatchOnError: false,
+        reportBatchItemFailures: true,
       },
+    },
+    {
+      id: 'analysis',
+      entry: 'lambdas/analysis/handler.ts',
+      description: 'Scheduled analysis: results snapshots, alerts and auto-stop of running experiments',
+      tables: [{ table: 'main', access: 'readwrite' }],
+      callsApi: true,
+      apiMutations: ['publishAlert'],
+      publishesAlerts: true,
+      // one run at a time: a slow run delays the next instead of racing it
+      reservedConcurrency: 1,
+      memorySize: 512,
+      // bounded work per run (see lambdas/analysis/run.ts): it stops taking experiments well before this
+      timeoutSeconds: 120,
+    },
+  ],
+  schedules: [
+    {
+      id: 'analysis',
+      lambda: 'analysis',
+      rateMinutes: 15,
+      description: 'Snapshots, alerts and auto-stop of every running experiment',
+      retryAttempts: 2,
     },
   ],
   dataSources: [
@@ -105,6 +131,8 @@ export const manifest: Manifest = {
   functions: [
     { name: 'getAssignment', dataSource: 'MainTable', code: 'resolvers/functions/getAssignment.ts' },
     { name: 'createReferralCode', dataSource: 'MainTable', code: 'resolvers/functions/createReferralCode.ts' },
+    { name: 'getExperimentMeta', dataSource: 'MainTable', code: 'resolvers/functions/getExperimentMeta.ts' },
+    { name: 'querySnapshots', dataSource: 'MainTable', code: 'resolvers/functions/querySnapshots.ts' },
   ],
   resolvers: [
     { typeName: 'Query', fieldName: 'experiment', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.experiment.ts' },
@@ -120,6 +148,14 @@ export const manifest: Manifest = {
     },
     lambdaField('Query', 'results', 'ResultsLambda'),
     { typeName: 'Query', fieldName: 'liveCounts', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.liveCounts.ts' },
+    {
+      typeName: 'Query',
+      fieldName: 'resultsHistory',
+      kind: 'PIPELINE',
+      code: 'resolvers/Query.resultsHistory/index.ts',
+      functions: ['getExperimentMeta', 'querySnapshots'],
+    },
+    { typeName: 'Query', fieldName: 'alerts', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.alerts.ts' },
     ...EXPERIMENTERS_ADMIN.map((f) => lambdaField('Mutation', f, 'AdminLambda')),
     lambdaField('Mutation', 'assign', 'AssignLambda'),
     ...RECORDERS.map((f) => lambdaField('Mutation', f, 'EventsLambda')),
@@ -129,6 +165,14 @@ export const manifest: Manifest = {
     { typeName: 'Mutation', fieldName: 'publishRewardEarned', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishRewardEarned.ts' },
     { typeName: 'Subscription', fieldName: 'onRewardEarned', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Subscription.onRewardEarned.ts' },
     { typeName: 'Mutation', fieldName: 'publishCounts', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishCounts.ts' },
+    { typeName: 'Mutation', fieldName: 'publishAlert', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishAlert.ts' },
+    {
+      typeName: 'Subscription',
+      fieldName: 'onExperimentAlert',
+      kind: 'UNIT',
+      dataSource: 'None',
+      code: 'resolvers/Subscription.onExperimentAlert.ts',
+    },
     {
       typeName: 'Subscription',
       fieldName: 'onCountsChanged',

@@ -13,12 +13,17 @@ export interface SimulateArgs {
   json: boolean;
   /** Seconds to wait for the aggregator to fold the events in before reading the results. */
   settleSeconds: number;
+  /** Time-compressed mode: the users arrive over this many simulated days (null: off). */
+  days: number | null;
+  /** Real seconds one simulated day lasts in time-compressed mode. */
+  daySeconds: number;
 }
 
 export type ParseResult = { ok: true; args: SimulateArgs } | { ok: false; error: string } | { ok: false; help: true };
 
 export const SIMULATE_USAGE = `usage: splitloop simulate --experiment ID [--users N] [--lift L] [--duration S] [--url URL]
                          [--concurrency C] [--seed N] [--settle S] [--json]
+                         [--days D [--day-seconds S]]
 
 Plays a referral funnel against the local API: each user is assigned (API key), sharers get a
 code and send invites (Poisson-ish), invites are clicked, clicks sign up as new referees (IAM),
@@ -34,12 +39,16 @@ conversion probability is multiplied by (1 + L): the known true effect. Prints t
   --seed N           seed of the random generator, for a reproducible funnel (default random)
   --settle S         seconds to wait for the live counts to include every event (default 30)
   --json             print the final report as JSON instead of a table
+  --days D           time-compressed mode: D simulated days of traffic, each lasting --day-seconds
+                     real seconds (default 6), instead of --duration; the report then lists the
+                     scheduled analysis' snapshots and alerts. Start the server with a fast
+                     schedule (npm start runs it every 10 s; SPLITLOOP_SCHEDULE_RATE=2s for more).
 
 Credentials come from the same environment as npm start: SPLITLOOP_API_KEY, SPLITLOOP_ACCESS_KEY_ID /
 SPLITLOOP_SECRET_ACCESS_KEY, and the JWT key in .splitloop/ (results need an experimenters token).
 `;
 
-const FLAGS = ['experiment', 'users', 'lift', 'duration', 'url', 'concurrency', 'seed', 'settle', 'json', 'help'] as const;
+const FLAGS = ['experiment', 'users', 'lift', 'duration', 'url', 'concurrency', 'seed', 'settle', 'json', 'help', 'days', 'day-seconds'] as const;
 type Flag = (typeof FLAGS)[number];
 const BOOLEAN: ReadonlySet<Flag> = new Set<Flag>(['json', 'help']);
 
@@ -83,6 +92,19 @@ export function parseSimulateArgs(argv: readonly string[], env: Record<string, s
   if (typeof duration === 'string') return { ok: false, error: duration };
   if (duration < 0 || duration > 86_400) return { ok: false, error: `--duration must be from 0 to 86400 seconds, got ${duration}` };
 
+  let days: number | null = null;
+  let daySeconds = 6;
+  if (values.has('days')) {
+    if (values.has('duration')) return { ok: false, error: '--days and --duration both set how long the traffic lasts: use one of them' };
+    const d = integer('days', values.get('days')!, 1, 365);
+    if (typeof d === 'string') return { ok: false, error: d };
+    days = d;
+    const ds = decimal('day-seconds', values.get('day-seconds') ?? '6');
+    if (typeof ds === 'string') return { ok: false, error: ds };
+    if (ds < 1 || ds > 3600) return { ok: false, error: `--day-seconds must be from 1 to 3600, got ${ds}` };
+    daySeconds = ds;
+  } else if (values.has('day-seconds')) return { ok: false, error: '--day-seconds needs --days D (the time-compressed mode)' };
+
   const concurrency = integer('concurrency', values.get('concurrency') ?? '16', 1, 256);
   if (typeof concurrency === 'string') return { ok: false, error: concurrency };
 
@@ -110,6 +132,18 @@ export function parseSimulateArgs(argv: readonly string[], env: Record<string, s
 
   return {
     ok: true,
-    args: { experimentId, users, lift, durationSeconds: duration, graphqlUrl, concurrency, seed, json: values.has('json'), settleSeconds: settle },
+    args: {
+      experimentId,
+      users,
+      lift,
+      durationSeconds: days === null ? duration : days * daySeconds,
+      graphqlUrl,
+      concurrency,
+      seed,
+      json: values.has('json'),
+      settleSeconds: settle,
+      days,
+      daySeconds,
+    },
   };
 }

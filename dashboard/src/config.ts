@@ -24,6 +24,8 @@ export interface DashboardConfig {
   pollIntervalMs?: number;
   /** Shown in the header, e.g. "local". */
   environment?: string;
+  /** The local host's Insights endpoint (DuckDB over the exported lake); absent on AWS (Athena). */
+  insightsUrl?: string;
 }
 
 export interface ResolvedConfig extends DashboardConfig {

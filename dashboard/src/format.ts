@@ -102,6 +102,7 @@ export interface ResultCells {
   pValueAdjusted: string;
   chanceToBeatControl: string;
   sequentialPValue: string;
+  decision: string;
   significant: string;
 }
 
@@ -119,8 +120,21 @@ export interface ResultVariantLike {
     pValueAdjusted?: number | null;
     chanceToBeatControl?: number | null;
     sequentialPValue?: number | null;
+    decision?: string | null;
     significant: boolean;
   } | null;
+}
+
+/** Labels of the per-treatment decision (enum Decision). */
+export const DECISION_LABEL: Record<string, string> = {
+  KEEP_RUNNING: 'Keep running',
+  TREATMENT_BETTER: 'Treatment better',
+  TREATMENT_WORSE: 'Treatment worse',
+  NO_DIFFERENCE: 'No difference',
+};
+
+export function formatDecision(d: string | null | undefined): string {
+  return d ? (DECISION_LABEL[d] ?? d) : MISSING;
 }
 
 export function resultCells(v: ResultVariantLike): ResultCells {
@@ -138,6 +152,7 @@ export function resultCells(v: ResultVariantLike): ResultCells {
     pValueAdjusted: c ? formatP(c.pValueAdjusted) : MISSING,
     chanceToBeatControl: c ? formatChance(c.chanceToBeatControl) : MISSING,
     sequentialPValue: c ? formatP(c.sequentialPValue) : MISSING,
+    decision: c ? formatDecision(c.decision) : MISSING,
     significant: c ? formatYesNo(c.significant) : MISSING,
   };
 }

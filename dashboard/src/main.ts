@@ -8,6 +8,7 @@ import { href, parseRoute, type Route } from './router.ts';
 import { localSession, storedCognitoSession, type Session } from './session.ts';
 import { renderExperiment } from './views/experiment.ts';
 import { renderForm } from './views/form.ts';
+import { renderInsights } from './views/insights.ts';
 import { renderList } from './views/list.ts';
 import { renderLogin } from './views/login.ts';
 
@@ -107,6 +108,7 @@ async function boot(): Promise<void> {
     else if (route.name === 'create') renderForm(ctx, main);
     else if (route.name === 'edit') renderForm(ctx, main, route.id);
     else if (route.name === 'experiment') renderExperiment(ctx, main, route.id);
+    else if (route.name === 'insights') renderInsights(ctx, main, route.id);
     else {
       const heading = h('h1', { tabindex: '-1' }, 'Page not found');
       ctx.setTitle('Page not found', heading);

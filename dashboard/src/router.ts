@@ -1,4 +1,5 @@
-// Hash routes: #/ (experiments, ?status=), #/new, #/experiments/<id>, #/experiments/<id>/edit.
+// Hash routes: #/ (experiments, ?status=), #/new, #/experiments/<id>, #/experiments/<id>/edit,
+// #/experiments/<id>/insights.
 import type { ExperimentStatus } from '../../generated/graphql.ts';
 
 export const STATUSES: readonly ExperimentStatus[] = ['DRAFT', 'RUNNING', 'PAUSED', 'STOPPED'];
@@ -8,6 +9,7 @@ export type Route =
   | { name: 'create' }
   | { name: 'experiment'; id: string }
   | { name: 'edit'; id: string }
+  | { name: 'insights'; id: string }
   | { name: 'notFound'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -22,6 +24,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && parts[0] === 'new') return { name: 'create' };
   if (parts.length === 2 && parts[0] === 'experiments') return { name: 'experiment', id: parts[1]! };
   if (parts.length === 3 && parts[0] === 'experiments' && parts[2] === 'edit') return { name: 'edit', id: parts[1]! };
+  if (parts.length === 3 && parts[0] === 'experiments' && parts[2] === 'insights') return { name: 'insights', id: parts[1]! };
   return { name: 'notFound', path };
 }
 
@@ -30,6 +33,7 @@ export const href = {
   create: () => '#/new',
   experiment: (id: string) => `#/experiments/${encodeURIComponent(id)}`,
   edit: (id: string) => `#/experiments/${encodeURIComponent(id)}/edit`,
+  insights: (id: string) => `#/experiments/${encodeURIComponent(id)}/insights`,
 };
 
 export const STATUS_LABEL: Record<ExperimentStatus, string> = { DRAFT: 'Draft', RUNNING: 'Running', PAUSED: 'Paused', STOPPED: 'Stopped' };

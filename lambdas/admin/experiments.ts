@@ -1,5 +1,6 @@
 // Experiment administration. Every change is validated in full before anything is written, and
 // written with a condition on the version read, so concurrent edits cannot overwrite each other.
+import { storedRunningMinima } from '../analysis/state.ts';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import {
@@ -14,7 +15,9 @@ import {
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId, requireInput } from '../shared/args.ts';
 import type { HandlerContext } from '../store/context.ts';
-import type { ExperimentStore } from '../store/stores.ts';
+import type { ExperimentStore, Stores } from '../store/stores.ts';
+import { computeResults } from '../results/results.ts';
+import { phasesAfterUpdate, phasesAtFirstStart, phasesAtStop, phasesOf } from '../../model/phases.ts';
 
 async function load(experiments: ExperimentStore, id: string): Promise<Experiment> {
   const experiment = await experiments.get(id);
@@ -33,7 +36,8 @@ async function save(experiments: ExperimentStore, next: Experiment, expectedVers
 
 export async function createExperiment(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> {
   const input = requireInput(event.arguments) as unknown as CreateExperimentInput;
-  const experiment = validateCreate(input, { id: randomUUID(), now: new Date(), generateSalt: () => randomUUID() });
+  // No phase before the first start.
+  const experiment = { ...validateCreate(input, { id: randomUUID(), now: new Date(), generateSalt: () => randomUUID() }), phases: [] };
   await stores.experiments.create(experiment);
   return experiment;
 }
@@ -43,16 +47,68 @@ export async function updateExperiment(event: AppSyncResolverEvent, { stores }: 
   const id = requireId(input as unknown as Record<string, unknown>, 'id');
   const current = await load(stores.experiments, id);
   const next = validateUpdate(current, input, { now: new Date() });
-  return save(stores.experiments, next, current.version);
+  // A change of weights or variants after start opens a new phase (model/phases.ts).
+  return save(stores.experiments, { ...next, phases: phasesAfterUpdate(current, next, next.updatedAt) }, current.version);
 }
 
 function lifecycle(action: ExperimentAction) {
   return async (event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> => {
     const current = await load(stores.experiments, requireId(event.arguments, 'id'));
-    return save(stores.experiments, transition(current, action, new Date()), current.version);
+    const next = transition(current, action, new Date());
+    // The first start opens phase 1 (a resume keeps the phases).
+    const phases = current.startedAt === null && next.startedAt !== null ? phasesAtFirstStart(next, next.startedAt) : current.phases;
+    return save(stores.experiments, { ...next, phases }, current.version);
   };
+}
+
+/**
+ * The scheduled analysis' stop (autoStop): the same rules and write as stopExperiment, but only if
+ * the experiment is still RUNNING at the version the analysis read, so that a pause (or any edit)
+ * made meanwhile wins and a paused experiment is never stopped by it. Null when it did not stop.
+ */
+export async function stopIfRunningAt(stores: Stores, id: string, expectedVersion: number): Promise<Experiment | null> {
+  const current = await stores.experiments.get(id);
+  if (!current || current.status !== 'RUNNING' || current.version !== expectedVersion) return null;
+  try {
+    // the same frozen readout as stopExperiment
+    return await stopWithFinalReadout(stores, current, new Date());
+  } catch (error) {
+    if (error instanceof ConflictError) return null;
+    throw error;
+  }
 }
 
 export const startExperiment = lifecycle('start');
 export const pauseExperiment = lifecycle('pause');
-export const stopExperiment = lifecycle('stop');
+
+/**
+ * Stops the experiment and freezes its readout: the results of every phase, computed from the
+ * totals at this moment, are stored with the STOPPED experiment in one transaction; `results`
+ * returns them from then on (final: true). Events arriving later are still recorded and counted
+ * in the totals, but do not change the readout the team acted on.
+ */
+export async function stopWithFinalReadout(stores: Stores, current: Experiment, now: Date): Promise<Experiment> {
+  const stopped = transition(current, 'stop', now);
+  const next = { ...stopped, phases: phasesAtStop(current, stopped.stoppedAt ?? stopped.updatedAt) };
+  const partition = await stores.totals.readPartition(current.id);
+  const readouts = phasesOf(next).map((p) => ({
+    phase: p.number,
+    readout: computeResults(
+      partition ? { ...partition, experiment: next } : { experiment: next, totals: new Map(), readouts: new Map(), updatedAt: next.updatedAt },
+      // the scheduled analysis' running minima belong to the current (last) phase
+      partition && p.number === phasesOf(current).length ? storedRunningMinima(partition) : {},
+      p.number,
+      true,
+    ),
+  }));
+  if (!(await stores.experiments.replaceWithReadouts(next, current.version, readouts))) {
+    const latest = await load(stores.experiments, current.id);
+    throw new ConflictError(current.id, current.version, latest.version);
+  }
+  return next;
+}
+
+export async function stopExperiment(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> {
+  const current = await load(stores.experiments, requireId(event.arguments, 'id'));
+  return stopWithFinalReadout(stores, current, new Date());
+}

@@ -1,7 +1,10 @@
-// Pure folding of stream records into per-variant deltas. Totals are driven by the per-user
-// counter items (assignment, attribution), whose old and new images give exact deltas for counts,
-// sums and sums of squares without ever reading raw events.
+// Pure folding of stream records into per-(phase, variant) deltas. Totals are driven by the
+// per-user counter items (assignment, attribution), whose old and new images give exact deltas for
+// counts, sums and sums of squares without ever reading raw events. Both items carry the phase the
+// user was assigned in (an attribution carries its referrer's), so a user's later events count in
+// the phase they were assigned in; items written before phases existed count in phase 1.
 import { roiDelta } from '../domain/referrals/roi.ts';
+import { isReferrer } from '../domain/stats/funnel.ts';
 
 export const TOTAL_FIELDS = [
   'exposures',
@@ -31,6 +34,7 @@ export interface Image {
   entity?: string;
   experimentId?: string;
   variant?: string;
+  phase?: number;
   invites?: number;
   clicks?: number;
   signups?: number;
@@ -50,13 +54,23 @@ export const emptyTotals = (): Totals => Object.fromEntries(TOTAL_FIELDS.map((f)
 
 const n = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-/** Adds one change's effect to `deltas` (keyed by `experimentId|variant`). */
+/** The key of a totals delta. */
+export const deltaKey = (experimentId: string, phase: number, variant: string): string => `${experimentId}|${phase}|${variant}`;
+
+export function parseDeltaKey(key: string): { experimentId: string; phase: number; variant: string } {
+  const [experimentId, phase, ...variant] = key.split('|');
+  return { experimentId: experimentId!, phase: Number(phase), variant: variant.join('|') };
+}
+
+/** Adds one change's effect to `deltas` (keyed by deltaKey(experimentId, phase, variant)). */
 export function foldChange(change: Change, deltas: Map<string, Totals>): void {
   const image = change.newImage ?? change.oldImage;
   if (!image?.experimentId || !image.variant) return;
+  const phase = typeof image.phase === 'number' && Number.isInteger(image.phase) && image.phase >= 1 ? image.phase : 1;
   if (image.entity === 'Event') {
+    // A rejected event counts in the phase of the user it names (the referrer's, as it was recorded).
     if (change.eventName === 'INSERT' && image.outcome === 'REJECTED') {
-      const key = `${image.experimentId}|${image.variant}`;
+      const key = deltaKey(image.experimentId, phase, image.variant);
       const d = deltas.get(key) ?? emptyTotals();
       d.rejectedAsFraud += 1;
       deltas.set(key, d);
@@ -66,7 +80,7 @@ export function foldChange(change: Change, deltas: Map<string, Totals>): void {
   if (image.entity !== 'Assignment' && image.entity !== 'Attribution') return;
   // Items are never deleted on purpose; a TTL or manual REMOVE must not un-count history.
   if (change.eventName === 'REMOVE') return;
-  const key = `${image.experimentId}|${image.variant}`;
+  const key = deltaKey(image.experimentId, phase, image.variant);
   const d = deltas.get(key) ?? emptyTotals();
   const before = change.eventName === 'INSERT' ? {} : (change.oldImage ?? {});
   const after = change.newImage ?? {};
@@ -76,7 +90,9 @@ export function foldChange(change: Change, deltas: Map<string, Totals>): void {
     const inv0 = n(before.invites), inv1 = n(after.invites);
     d.invites += inv1 - inv0;
     d.invitesSumSq += inv1 * inv1 - inv0 * inv0;
-    if (inv0 === 0 && inv1 > 0) d.referrers += 1;
+    // A referrer invited, or brought a signup or a conversion (a code may be shared without a
+    // tracked invite); counted once, when the user first becomes one.
+    if (!isReferrer(before) && isReferrer(after)) d.referrers += 1;
     d.clicks += n(after.clicks) - n(before.clicks);
     d.signups += n(after.signups) - n(before.signups);
     const c0 = n(before.conversions), c1 = n(after.conversions);

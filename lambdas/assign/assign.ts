@@ -7,6 +7,7 @@ import { requireId } from '../shared/args.ts';
 import type { MutationAssignArgs } from '../../generated/graphql.ts';
 import type { HandlerContext } from '../store/context.ts';
 import type { ExperimentStore } from '../store/stores.ts';
+import { currentPhase } from '../../model/phases.ts';
 import { assignmentItem, enrolledAssignment, notEnrolled, type AssignmentItem, type AssignmentView } from '../../model/assignment.ts';
 
 export type AssignmentResponse = AssignmentView;
@@ -55,7 +56,9 @@ export async function assign(event: AppSyncResolverEvent, { stores }: HandlerCon
 
   const choice = assignVariant(experiment, userId);
   if (!choice.enrolled) return notEnrolled(experimentId, userId, 'OUTSIDE_COVERAGE', choice.bucket);
-  const item = assignmentItem(experimentId, userId, choice.variantKey, choice.bucket, new Date().toISOString());
+  // The assignment records its phase: a phase's analysis counts only the users assigned in it.
+  const phase = currentPhase(experiment)?.number ?? 1;
+  const item = assignmentItem(experimentId, userId, choice.variantKey, choice.bucket, new Date().toISOString(), phase);
   // First write wins: a concurrent call that lost the race returns what the winner stored.
   if (await stores.assignments.create(item)) return fromItem(item, experiment, true);
   const winner = await stores.assignments.get(experimentId, userId);

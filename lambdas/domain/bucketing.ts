@@ -79,5 +79,27 @@ export function assignFromBucket(
  * caller's business.
  */
 export function assignVariant(experiment: AssignableExperiment, userId: string): AssignmentResult {
-  return assignFromBucket(bucketOf(experiment.salt, userId), experiment);
+  const bucket = bucketOf(experiment.salt, userId);
+  // assignFromBucket without building the ranges (this runs on every assign call): the same
+  // clamping and equal-weight fallback as getBucketRanges, in two passes over the variants.
+  const { variants, coverage } = experiment;
+  const n = variants.length;
+  const cover = coverage > 1 ? 1 : coverage >= 0 ? coverage : 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = variants[i].weight;
+    if (!(Number.isFinite(w) && w >= 0)) {
+      total = NaN;
+      break;
+    }
+    total += w;
+  }
+  const equal = !(total >= WEIGHT_TOTAL_MIN && total <= WEIGHT_TOTAL_MAX);
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const w = equal ? 1 / n : variants[i].weight;
+    if (bucket >= start && bucket < start + cover * w) return { enrolled: true, variantKey: variants[i].key, bucket };
+    start += w;
+  }
+  return { enrolled: false, reason: 'OUTSIDE_COVERAGE', bucket };
 }

@@ -12,6 +12,7 @@ import { checkFraudRules, checkGoalMetric, checkOffers, frozenReferralProblems }
 import type { FraudSettings } from './referrals/fraud.ts';
 import type { Offer } from './referrals/offer.ts';
 import type { GoalMetric } from './referrals/roi.ts';
+import type { Phase } from '../../model/phases.ts';
 import { isRecord } from '../../model/guards.ts';
 import { allowedActions, nextStatus, type ExperimentAction } from '../../model/lifecycle.ts';
 
@@ -51,13 +52,24 @@ export interface Experiment {
   fraudRules: FraudSettings | null;
   /** ISO 8601 (UTC, as `Date.prototype.toISOString` writes it). */
   endDate: string | null;
+  /** What the scheduled analysis may stop the experiment for (both off by default; never a paused one). */
+  autoStop: AutoStop;
   startedAt: string | null;
   stoppedAt: string | null;
   createdAt: string;
   updatedAt: string;
   /** Optimistic-locking version: 1 when created, +1 on every change. */
   version: number;
+  /** Numbered from 1 (model/phases.ts); the read projection always fills it (none before the first start). */
+  phases?: Phase[];
 }
+
+export interface AutoStop {
+  onDecision: boolean;
+  onEndDate: boolean;
+}
+
+export const AUTO_STOP_OFF: AutoStop = { onDecision: false, onEndDate: false };
 
 /**
  * A variant as the API receives it. `config` is AWSJSON: JSON text, or (AppSync parses AWSJSON
@@ -88,6 +100,8 @@ export interface CreateExperimentInput {
   goalMetric?: string | null;
   fraudRules?: Record<string, unknown> | null;
   endDate?: string | null;
+  /** Defaults to both off; an absent (or null) flag is off. */
+  autoStop?: { onDecision?: boolean | null; onEndDate?: boolean | null } | null;
 }
 
 /**
@@ -109,6 +123,8 @@ export interface UpdateExperimentInput {
   goalMetric?: string | null;
   fraudRules?: Record<string, unknown> | null;
   endDate?: string | null;
+  /** An absent (or null) flag keeps its value. */
+  autoStop?: { onDecision?: boolean | null; onEndDate?: boolean | null } | null;
 }
 
 export interface CreateOptions {
@@ -152,6 +168,7 @@ export const EDITABLE_AFTER_START = [
   'coverage',
   'endDate',
   'minimumDetectableEffect',
+  'autoStop',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -488,6 +505,26 @@ function checkEndDate(value: unknown, now: Date, mustBeFuture: boolean, p: Probl
   return iso;
 }
 
+/** The auto-stop flags of `value` over `base`: each flag absent or null keeps base's. */
+function checkAutoStop(value: unknown, base: AutoStop, p: Problems): AutoStop | undefined {
+  if (value === undefined || value === null) return base;
+  if (!isRecord(value)) {
+    p.add('autoStop', `autoStop must be an object such as { onDecision: true, onEndDate: false }, got ${show(value)}`);
+    return undefined;
+  }
+  const out = { ...base };
+  let ok = true;
+  for (const flag of ['onDecision', 'onEndDate'] as const) {
+    const v = value[flag];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'boolean') {
+      p.add(`autoStop.${flag}`, `autoStop.${flag} must be true or false, got ${show(v)}`);
+      ok = false;
+    } else out[flag] = v;
+  }
+  return ok ? out : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Create and update.
 
@@ -503,6 +540,7 @@ type EditableFields = Pick<
   | 'currency'
   | 'minimumDetectableEffect'
   | 'endDate'
+  | 'autoStop'
 >;
 
 type RawFields = { [K in keyof EditableFields]: unknown };
@@ -518,6 +556,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
   const currency = checkCurrency(raw.currency, p);
   const minimumDetectableEffect = checkMinimumDetectableEffect(raw.minimumDetectableEffect, p);
   const endDate = checkEndDate(raw.endDate, now, endDateChanged, p);
+  const autoStop = checkAutoStop(raw.autoStop, AUTO_STOP_OFF, p);
   if (
     p.any ||
     name === undefined ||
@@ -529,7 +568,8 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
     attributionWindowDays === undefined ||
     currency === undefined ||
     minimumDetectableEffect === undefined ||
-    endDate === undefined
+    endDate === undefined ||
+    autoStop === undefined
   ) {
     return undefined;
   }
@@ -544,6 +584,7 @@ function checkAll(raw: RawFields, now: Date, endDateChanged: boolean, p: Problem
     currency,
     minimumDetectableEffect,
     endDate,
+    autoStop,
   };
 }
 
@@ -571,6 +612,7 @@ export function validateCreate(input: CreateExperimentInput, options: CreateOpti
     currency: absent(input.currency) ? LIMITS.defaultCurrency : input.currency,
     minimumDetectableEffect: input.minimumDetectableEffect,
     endDate: input.endDate,
+    autoStop: input.autoStop,
   };
   const fields = checkAll(raw, options.now, true, p);
   const offers = checkOffers(input.variants, typeof raw.currency === 'string' ? raw.currency : LIMITS.defaultCurrency, p.list);
@@ -738,6 +780,12 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
     minimumDetectableEffect:
       input.minimumDetectableEffect === undefined ? current.minimumDetectableEffect : input.minimumDetectableEffect,
     endDate: input.endDate === undefined ? current.endDate : input.endDate,
+    // flags left out keep their value (merged over the current ones before the check)
+    autoStop: isRecord(input.autoStop)
+      ? { ...(current.autoStop ?? AUTO_STOP_OFF), ...Object.fromEntries(Object.entries(input.autoStop).filter(([, v]) => v !== null && v !== undefined)) }
+      : absent(input.autoStop)
+        ? (current.autoStop ?? AUTO_STOP_OFF)
+        : input.autoStop,
   };
   const p = new Problems();
   const fields = checkAll(raw, options.now, endDateChanged, p);

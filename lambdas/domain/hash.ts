@@ -20,12 +20,33 @@ export const HASH_VERSION = 2;
  * give different buckets for non-ASCII ids).
  */
 export function fnv1a32(str: string): number {
-  let hash = FNV_OFFSET_BASIS;
+  return fnvUpdate(FNV_OFFSET_BASIS, str) >>> 0;
+}
+
+/** FNV-1a is a stream: hashing `a` then `b` equals hashing `a + b`, without building the string. */
+function fnvUpdate(hash: number, str: string): number {
   for (let i = 0; i < str.length; i++) {
     hash ^= str.charCodeAt(i);
     hash = Math.imul(hash, FNV_PRIME);
   }
+  return hash;
+}
+
+/** fnv1a32(String(n)) for an unsigned 32-bit n, digit by digit (no string is built). */
+function fnvOfDecimal(n: number): number {
+  let div = 1;
+  while (div * 10 <= n) div *= 10;
+  let hash = FNV_OFFSET_BASIS;
+  for (; div >= 1; div /= 10) {
+    hash ^= 48 + (Math.floor(n / div) % 10); // '0' is 48
+    hash = Math.imul(hash, FNV_PRIME);
+  }
   return hash >>> 0;
+}
+
+/** The v2 bucket of an already-streamed first hash. */
+function bucketOfHash(first: number): number {
+  return (fnvOfDecimal(first >>> 0) % BUCKET_COUNT) / BUCKET_COUNT;
 }
 
 /**
@@ -33,7 +54,7 @@ export function fnv1a32(str: string): number {
  * `fnv1a32(String(fnv1a32(seed + userId))) % 10000 / 10000`
  */
 export function hashBucket(seed: string, userId: string): number {
-  return (fnv1a32(String(fnv1a32(seed + userId))) % BUCKET_COUNT) / BUCKET_COUNT;
+  return bucketOfHash(fnvUpdate(fnvUpdate(FNV_OFFSET_BASIS, seed), userId));
 }
 
 /** splitloop's seed for an experiment: the salt and a separator, so salt and id cannot run together. */
@@ -43,5 +64,7 @@ export function assignmentSeed(salt: string): string {
 
 /** The bucket of a user in an experiment with this salt. */
 export function bucketOf(salt: string, userId: string): number {
-  return hashBucket(assignmentSeed(salt), userId);
+  // hashBucket(assignmentSeed(salt), userId), streamed: salt, then ':' (58), then the user id.
+  const afterSeed = Math.imul(fnvUpdate(FNV_OFFSET_BASIS, salt) ^ 58, FNV_PRIME);
+  return bucketOfHash(fnvUpdate(afterSeed, userId));
 }

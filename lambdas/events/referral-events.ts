@@ -58,10 +58,12 @@ const MAX_ROUNDS = 8;
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-async function lookupCode(referrals: ReferralStore, code: string): Promise<CodeFacts & { experimentId: string }> {
+async function lookupCode(referrals: ReferralStore, code: string): Promise<CodeFacts & { experimentId: string; phase: number }> {
   const item = await referrals.code(code);
   if (!item) throw new UnknownCodeError(code);
-  return { code: item.code, referrerId: item.referrerId, variant: item.variant, createdAt: item.createdAt ?? null, experimentId: item.experimentId };
+  return { code: item.code, referrerId: item.referrerId, variant: item.variant, createdAt: item.createdAt ?? null, experimentId: item.experimentId,
+    // The referrer's phase: their referees' events count in the phase the referrer was assigned in.
+    phase: item.phase ?? 1 };
 }
 
 async function loadExperiment(stores: Stores, id: string): Promise<Experiment> {
@@ -92,7 +94,7 @@ function eventItem(result: RecordResult, fields: Record<string, unknown>, now: n
     ...keys.event(result.experimentId ?? '-', result.eventId),
     entity: 'Event',
     ...fields,
-    // The aggregator counts REJECTED inserts per (experiment, variant): it needs both on the item.
+    // The aggregator counts REJECTED inserts per (experiment, phase, variant): `fields` carries the phase.
     experimentId: result.experimentId,
     kind: result.kind,
     outcome: result.outcome,
@@ -215,7 +217,7 @@ function funnelEvent(kind: 'INVITE' | 'CLICK') {
     const experiment = await loadExperiment(stores, code.experimentId);
     const paused = experiment.status === 'PAUSED';
     const base: RecordResult = { eventId, kind, experimentId: code.experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null, detail: null, paused };
-    const fields = { code: code.code, channel: input.channel, occurredAt: input.occurredAt ?? null };
+    const fields = { code: code.code, channel: input.channel, occurredAt: input.occurredAt ?? null, phase: code.phase };
     if (experiment.status !== 'RUNNING' && !paused) {
       return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: `experiment is ${experiment.status}, not RUNNING` }, fields);
     }
@@ -285,7 +287,7 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
   const facts = experimentFacts(experiment, code.variant);
   const base: RecordResult = { eventId, kind: 'SIGNUP', experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null, detail: null, paused };
   const occurredAt = (input.occurredAt as string | undefined) ?? null;
-  const fields = { code: code.code, refereeId, occurredAt };
+  const fields = { code: code.code, refereeId, occurredAt, phase: code.phase };
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const [referrerItem, referrerAttribution, refereeItem] = await Promise.all([
       referrals.counters(experimentId, code.referrerId),
@@ -315,6 +317,8 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
           experimentId,
           referrerId: code.referrerId,
           variant: code.variant,
+          // The referrer's phase: the referee's conversions count in the phase the referrer was assigned in.
+          phase: code.phase,
           code: code.code,
           attributedAt,
           conversions: 0,
@@ -340,6 +344,8 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
 interface AttributionItem {
   referrerId: string;
   variant: string;
+  /** The referrer's phase; absent on attributions made before phases: phase 1. */
+  phase?: number;
   attributedAt: string;
   conversions?: number;
 }
@@ -378,6 +384,7 @@ export async function recordConversion(event: AppSyncResolverEvent, { stores }: 
       return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
     }
     const withVariant = { ...base, variant: attribution.variant };
+    const phaseFields = { ...fields, phase: attribution.phase ?? 1 };
     const facts = experimentFacts(experiment, attribution.variant);
     const seen = attribution.conversions ?? 0;
     // The referrer's state only matters when this can be the referee's first conversion.
@@ -386,9 +393,9 @@ export async function recordConversion(event: AppSyncResolverEvent, { stores }: 
     const plan = planConversion({
       experiment: facts, attribution: { ...attribution, conversions: seen }, refereeId, value, occurredAt, now, referrer: referrerStateOf(referrerItem),
     });
-    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...withVariant, ...refused(plan) }, fields);
-    if (plan.type === 'UNATTRIBUTED') return recordOnly(referrals, { ...withVariant, outcome: 'UNATTRIBUTED', reason: plan.reason }, fields);
-    const written = await writeCounted(referrals, withVariant, fields, [
+    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...withVariant, ...refused(plan) }, phaseFields);
+    if (plan.type === 'UNATTRIBUTED') return recordOnly(referrals, { ...withVariant, outcome: 'UNATTRIBUTED', reason: plan.reason }, phaseFields);
+    const written = await writeCounted(referrals, withVariant, phaseFields, [
       {
         update: keys.attribution(experimentId, refereeId),
         expression: 'ADD #c :one',

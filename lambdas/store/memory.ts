@@ -18,6 +18,7 @@ function unsupported(name: string): never {
 export function memoryStores(): MemoryStores {
   const experimentItems = new Map<string, Record<string, unknown>>();
   const assignments = new Map<string, AssignmentItem>();
+  const readouts = new Map<string, unknown>();
   const experiments: ExperimentStore = {
     async get(id) {
       const item = experimentItems.get(id);
@@ -32,6 +33,11 @@ export function memoryStores(): MemoryStores {
       const current = experimentItems.get(next.id);
       if (!current || current.version !== expectedVersion) return false;
       experimentItems.set(next.id, structuredClone(experimentItem(next)));
+      return true;
+    },
+    async replaceWithReadouts(next, expectedVersion, phaseReadouts) {
+      if (!(await experiments.replace(next, expectedVersion))) return false;
+      for (const { phase, readout } of phaseReadouts) readouts.set(`${next.id}|${phase}`, structuredClone(readout));
       return true;
     },
   };
@@ -57,7 +63,7 @@ export function memoryStores(): MemoryStores {
   };
   const totals: TotalsStore = {
     readPartition: () => unsupported('totals.readPartition'),
-    transact: () => unsupported('totals.transact'),
+    applyOnce: () => unsupported('totals.applyOnce'),
   };
   return { experimentItems, experiments, assignments: assignmentStore, referrals, totals };
 }

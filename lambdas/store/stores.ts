@@ -6,12 +6,18 @@ import { emptyTotals, TOTAL_FIELDS, type Totals } from '../aggregate/fold.ts';
 import type { Experiment } from '../domain/experiment.ts';
 import type { AssignmentItem } from '../../model/assignment.ts';
 import { experimentFromItem, experimentItem, isExperimentItem } from '../../model/experiment.ts';
-import { EXPERIMENT_SK, keys } from '../../model/keys.ts';
+import { ANALYSIS_SK, EXPERIMENT_SK, keys } from '../../model/keys.ts';
 import { isAggregateItem } from '../../model/live-counts.ts';
 import { isCodeItem, type CodeItem } from '../../model/referral-code.ts';
-import { transactWriteRetryingConflicts, type Item, type Table, type TransactItem, type TransactOutcome } from './table.ts';
+import { numberForWrite, transactWriteRetryingConflicts, type Item, type Table, type TransactItem, type TransactOutcome } from './table.ts';
+import type { ChunkOutcome, CountedRecord, TotalsDelta } from '../aggregate/exactlyOnce.ts';
 
 export interface ExperimentStore {
+  /**
+   * Stops: replaces the experiment (version-checked) and stores the frozen readout of each phase,
+   * all or nothing; false when the version changed.
+   */
+  replaceWithReadouts(next: Experiment, expectedVersion: number, readouts: { phase: number; readout: unknown }[]): Promise<boolean>;
   /** The experiment through the one projection (model/experiment.ts), or null. */
   get(id: string, options?: { consistentRead?: boolean }): Promise<Experiment | null>;
   /** Stores a new experiment; false when the id exists. */
@@ -43,17 +49,28 @@ export interface ReferralStore {
 
 export interface ExperimentPartition {
   experiment: Experiment;
+  /** Totals keyed by totalsKey(phase, variant). */
   totals: Map<string, Totals>;
+  /** The frozen readouts of a stopped experiment, by phase. */
+  readouts: Map<number, unknown>;
   /** The newest write among the totals (or the experiment's own update). */
   updatedAt: string;
+  /** The scheduled analysis' state item (sk ANALYSIS), absent before its first run. */
+  analysis?: Item;
 }
+
+/** What committing one chunk of stream records did (see lambdas/aggregate/exactlyOnce.ts). */
+export type { ChunkOutcome, CountedRecord, TotalsDelta } from '../aggregate/exactlyOnce.ts';
 
 /** Per-variant totals (the aggregator writes them, results and live counts read them). */
 export interface TotalsStore {
   /** The experiment and its totals in one Query of its partition; null when there is no experiment. */
   readPartition(experimentId: string): Promise<ExperimentPartition | null>;
-  /** All-or-nothing write, retried on transaction conflicts. */
-  transact(items: () => TransactItem[]): Promise<TransactOutcome>;
+  /**
+   * Adds `merged` to the totals and writes one marker per record (its eventID), all or nothing;
+   * a record whose marker exists was applied before and cancels the write (its eventID is returned).
+   */
+  applyOnce(records: CountedRecord[], merged: TotalsDelta[]): Promise<ChunkOutcome>;
 }
 
 export interface Stores {
@@ -65,8 +82,37 @@ export interface Stores {
 
 const NEW_ITEM = { expression: 'attribute_not_exists(pk)' };
 
-export function totalsOf(partition: ExperimentPartition, variant: string): Totals {
-  return partition.totals.get(variant) ?? emptyTotals();
+export const totalsKey = (phase: number, variant: string): string => `${phase}#${variant}`;
+
+/** A variant's totals in one phase, or summed over every phase when `phase` is omitted. */
+export function totalsOf(partition: ExperimentPartition, variant: string, phase?: number): Totals {
+  if (phase !== undefined) return partition.totals.get(totalsKey(phase, variant)) ?? emptyTotals();
+  const sum = emptyTotals();
+  for (const [key, t] of partition.totals) {
+    if (key.slice(key.indexOf('#') + 1) !== variant) continue;
+    for (const f of TOTAL_FIELDS) sum[f] += t[f];
+  }
+  return sum;
+}
+
+/** Markers outlive the stream's 24-hour retention with room to spare. */
+const MARKER_TTL_SECONDS = 2 * 86_400;
+
+function totalsUpdate(d: TotalsDelta, now: string): TransactItem {
+  const fields = TOTAL_FIELDS.filter((f) => d.delta[f] !== 0);
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#entity': 'entity', '#exp': 'experimentId', '#variant': 'variant', '#phase': 'phase' };
+  const values: Record<string, unknown> = { ':now': now, ':entity': 'Aggregate', ':exp': d.experimentId, ':variant': d.variant, ':phase': d.phase };
+  fields.forEach((f, i) => {
+    names[`#t${i}`] = f;
+    values[`:t${i}`] = numberForWrite(d.delta[f]);
+  });
+  const add = fields.map((_, i) => `#t${i} :t${i}`).join(', ');
+  return {
+    update: keys.aggregate(d.experimentId, d.phase, d.variant),
+    expression: `SET #updatedAt = :now, #entity = :entity, #exp = :exp, #variant = :variant, #phase = :phase${add ? ` ADD ${add}` : ''}`,
+    names,
+    values,
+  };
 }
 
 export function dynamoStores(table: Table): Stores {
@@ -77,6 +123,20 @@ export function dynamoStores(table: Table): Stores {
         return isExperimentItem(item) ? experimentFromItem<Experiment>(item) : null;
       },
       create: (experiment) => table.put(experimentItem(experiment), NEW_ITEM),
+      async replaceWithReadouts(next, expectedVersion, readouts) {
+        const outcome = await transactWriteRetryingConflicts(table, () => [
+          {
+            put: experimentItem(next),
+            condition: { expression: 'attribute_exists(pk) AND #version = :expected', names: { '#version': 'version' }, values: { ':expected': expectedVersion } },
+          },
+          ...readouts.map(({ phase, readout }) => ({
+            put: { ...keys.finalResults(next.id, phase), entity: 'FinalResults', experimentId: next.id, phase, readout: JSON.stringify(readout) },
+          })),
+        ]);
+        if (outcome.ok) return true;
+        if (outcome.reasons[0] === 'ConditionalCheckFailed') return false;
+        throw new Error(`stop transaction cancelled: ${outcome.reasons.join(', ')}`);
+      },
       // One write unit per KB; the condition makes concurrent edits fail instead of overwriting.
       replace: (next, expectedVersion) =>
         table.put(experimentItem(next), {
@@ -110,18 +170,35 @@ export function dynamoStores(table: Table): Stores {
         if (!isExperimentItem(meta)) return null;
         const experiment = experimentFromItem<Experiment>(meta);
         const totals = new Map<string, Totals>();
+        const readouts = new Map<number, unknown>();
         let updatedAt = experiment.updatedAt;
         for (const item of items) {
+          if (item.entity === 'FinalResults' && typeof item.readout === 'string') readouts.set(item.phase as number, JSON.parse(item.readout));
           if (!isAggregateItem(item)) continue;
           const t = emptyTotals();
           for (const f of TOTAL_FIELDS) t[f] = typeof item[f] === 'number' ? (item[f] as number) : 0;
-          totals.set((item.variant as string | undefined) ?? (item.sk as string).slice('AGG#'.length), t);
+          // Items written before phases (AGG#<variant>, no phase attribute) are phase 1's.
+          totals.set(totalsKey(typeof item.phase === 'number' ? item.phase : 1, item.variant as string), t);
           const written = item.updatedAt as string | undefined;
           if (written && written > updatedAt) updatedAt = written;
         }
-        return { experiment, totals, updatedAt };
+        const analysis = items.find((i) => i.sk === ANALYSIS_SK);
+        return { experiment, totals, readouts, updatedAt, ...(analysis ? { analysis } : {}) };
       },
-      transact: (items) => transactWriteRetryingConflicts(table, items),
+      async applyOnce(records, merged) {
+        const now = new Date().toISOString();
+        const expiresAt = Math.floor(Date.now() / 1000) + MARKER_TTL_SECONDS;
+        const outcome = await transactWriteRetryingConflicts(table, () => [
+          ...records.map((r) => ({
+            put: { ...keys.aggregateRecord(r.eventID), entity: 'AggregateRecord', sequenceNumber: r.sequenceNumber, expiresAt },
+            condition: NEW_ITEM,
+          })),
+          ...merged.map((d) => totalsUpdate(d, now)),
+        ]);
+        if (outcome.ok) return { ok: true };
+        const applied = records.filter((_, i) => outcome.reasons[i] === 'ConditionalCheckFailed').map((r) => r.eventID);
+        return { ok: false, applied, reason: outcome.reasons.filter((r) => r && r !== 'None').join(', ') };
+      },
     },
   };
 }

@@ -4,7 +4,6 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
-  parse,
   specifiedRules,
   validate,
   type DocumentNode,
@@ -12,7 +11,9 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { ResolverDefinition } from '../../resolvers/manifest-types.ts';
+import { DocumentCache } from './document-cache.ts';
 import { FieldError, formatError, type AppSyncErrorEntry, type ResolverErrorDetail } from './errors.ts';
+import { budgetError, DEFAULT_LIMITS, parseWithinBudget, depthLimitError, operationCost, resolverCeiling, RESOLVER_LIMIT_ERROR, selectedOperation, type OperationCost, type RequestLimits } from './limits.ts';
 import { runResolver, type ResolverContext, type ResolverRuntime } from './run-resolver.ts';
 import { selectionSetGraphQL, selectionSetList } from './selection.ts';
 
@@ -36,6 +37,8 @@ export interface ExecutorOptions {
   resolvers: ResolverDefinition[];
   runtime: ResolverRuntime;
   env: Record<string, string>;
+  /** AppSync's limits (from the manifest) and the local budgets; defaults: DEFAULT_LIMITS. */
+  limits?: Partial<RequestLimits>;
   /**
    * Called with each successful mutation field's result, for @aws_subscribe fan-out, with the
    * request's document and what its handlers asked of `extensions` (subscription invalidation).
@@ -48,6 +51,14 @@ interface ExecutionState {
   caller: Caller;
   headers: Record<string, string>;
   appended: AppSyncErrorEntry[];
+  /** Resolver invocations so far (ResolverCountLimit). */
+  resolvers: number;
+}
+
+interface CachedDocument {
+  doc: DocumentNode;
+  costs: Map<string, OperationCost>;
+  valid: readonly GraphQLError[] | undefined;
 }
 
 export interface AppSyncResponse {
@@ -57,10 +68,24 @@ export interface AppSyncResponse {
 
 export function createExecutor(options: ExecutorOptions) {
   const byField = new Map(options.resolvers.map((r) => [`${r.typeName}.${r.fieldName}`, r]));
-  const documents = new Map<string, DocumentNode>();
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const maxResolvers = resolverCeiling(limits);
+  const rootResolverFields = new Map<string, Set<string>>();
+  for (const r of options.resolvers) {
+    const set = rootResolverFields.get(r.typeName) ?? new Set<string>();
+    set.add(r.fieldName);
+    rootResolverFields.set(r.typeName, set);
+  }
+  const rootTypeName = { query: options.schema.getQueryType()?.name, mutation: options.schema.getMutationType()?.name, subscription: options.schema.getSubscriptionType()?.name };
+  const documents = new DocumentCache<CachedDocument>();
 
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionState> = async (source, args, state, info) => {
     const typeName = info.parentType.name;
+    if (limits.queryDepthLimit > 0) {
+      let depth = 0;
+      for (let p: typeof info.path | undefined = info.path; p; p = p.prev) if (typeof p.key === 'string') depth += 1;
+      if (depth > limits.queryDepthLimit) throw new FieldError(depthLimitError(depth, limits.queryDepthLimit));
+    }
     if (!state.caller.allowed(typeName, info.fieldName)) {
       throw new FieldError({ message: `Not Authorized to access ${info.fieldName} on type ${typeName}`, errorType: 'Unauthorized' });
     }
@@ -69,6 +94,8 @@ export function createExecutor(options: ExecutorOptions) {
       const value = source && typeof source === 'object' ? (source as Record<string, unknown>)[info.fieldName] : undefined;
       return typeof value === 'function' ? value.call(source) : value;
     }
+    state.resolvers += 1;
+    if (state.resolvers > maxResolvers) throw new FieldError({ ...RESOLVER_LIMIT_ERROR });
     const field = info.fieldNodes[0]!;
     const ctx: ResolverContext = {
       arguments: args as Record<string, unknown>,
@@ -101,30 +128,49 @@ export function createExecutor(options: ExecutorOptions) {
     return result.value;
   };
 
-  function document(query: string): DocumentNode | readonly GraphQLError[] {
-    const cached = documents.get(query);
-    if (cached) return cached;
-    let doc: DocumentNode;
-    try {
-      doc = parse(query);
-    } catch (error) {
-      return [error as GraphQLError];
+  /**
+   * Parses, checks the local budgets (before validation: measuring is linear, validating a
+   * pathological document may not be) and validates; a document's cost is kept with it.
+   */
+  function document(query: string, operationName: string | null | undefined, variablesBytes: number): DocumentNode | AppSyncErrorEntry[] {
+    let cached = documents.get(query);
+    if (!cached) {
+      let doc: DocumentNode | AppSyncErrorEntry;
+      try {
+        doc = parseWithinBudget(query, limits);
+      } catch (error) {
+        return [formatError(error as GraphQLError, 'ValidationError')];
+      }
+      if (!('kind' in doc)) return [doc];
+      cached = { doc, costs: new Map(), valid: undefined };
+      documents.set(query, cached);
     }
-    const problems = validate(options.schema, doc, specifiedRules);
-    if (problems.length) return problems;
-    if (documents.size > 500) documents.clear();
-    documents.set(query, doc);
-    return doc;
+    const operation = selectedOperation(cached.doc, operationName);
+    if (operation) {
+      const key = operationName ?? '';
+      let cost = cached.costs.get(key);
+      if (!cost) {
+        const rootName = rootTypeName[operation.operation];
+        cost = operationCost(cached.doc, operation, (rootName && rootResolverFields.get(rootName)) || new Set());
+        cached.costs.set(key, cost);
+      }
+      const over = budgetError(cost, variablesBytes, limits);
+      if (over) return [over];
+    }
+    cached.valid ??= validate(options.schema, cached.doc, specifiedRules);
+    if (cached.valid.length) return cached.valid.map((e) => formatError(e, 'ValidationError'));
+    return cached.doc;
   }
 
-  return async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>): Promise<AppSyncResponse> {
-    const doc = document(request.query);
-    if (!('kind' in doc)) return { data: null, errors: doc.map((e) => formatError(e, 'ValidationError')) };
+  /** `variablesBytes`: size of the request's variables as sent (the HTTP layer knows it without re-encoding). */
+  const run = async function run(request: GraphQLRequest, caller: Caller, headers: Record<string, string>, variablesBytes = 0): Promise<AppSyncResponse> {
+    const doc = document(request.query, request.operationName, variablesBytes);
+    if (Array.isArray(doc)) return { data: null, errors: doc };
     if (getOperationAST(doc, request.operationName)?.operation === 'subscription') {
       const message = 'Subscriptions are served by the realtime WebSocket endpoint (/graphql/realtime), not over HTTP';
       return { data: null, errors: [{ path: null, data: null, errorType: 'UnsupportedOperation', errorInfo: null, locations: null, message }] };
     }
-    const state: ExecutionState = { document: doc, caller, headers, appended: [] };
+    const state: ExecutionState = { document: doc, caller, headers, appended: [], resolvers: 0 };
     const result = await execute({
       schema: options.schema,
       document: doc,
@@ -136,6 +182,7 @@ export function createExecutor(options: ExecutorOptions) {
     const errors = [...(result.errors ?? []).map((e) => formatError(e, result.data === undefined ? 'ValidationError' : null)), ...state.appended];
     return errors.length ? { data: result.data ?? null, errors } : { data: result.data ?? null };
   };
+  return Object.assign(run, { documents });
 }
 
 function appendedEntry(e: ResolverErrorDetail, path: { prev: unknown; key: string | number } | undefined): AppSyncErrorEntry {

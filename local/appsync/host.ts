@@ -16,14 +16,17 @@ import {
   type AuthSettings,
   type Principal,
 } from './auth/index.ts';
+import { isConnectionFailure, SERVICE_UNAVAILABLE } from '../dynamodb/unavailable.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
 import { createLambdaDataSource, type LambdaHandler } from './datasources/lambda.ts';
 import { noneDataSource } from './datasources/none.ts';
 import { createExecutor, type Caller, type GraphQLRequest } from './execute.ts';
-import { createHttpServer } from './http.ts';
+import { createHttpServer, type Route } from './http.ts';
 import { createJsEngine } from './js-engine.ts';
 import { createRealtimeServer, createSubscriptionResolverRunner, invalidationsFromExtensions } from './realtime/index.ts';
 import { checkManifest } from './manifest-check.ts';
+import type { RequestLimits } from './limits.ts';
+import { originPolicyFromEnv, type OriginPolicy } from './origin-policy.ts';
 import type { DataSourceInvoker, ResolverRuntime } from './run-resolver.ts';
 import { installAppSyncScalars } from './scalars.ts';
 import { loadSchema } from './schema.ts';
@@ -42,7 +45,11 @@ export interface LocalAppSyncOptions {
   port?: number;
   host?: string;
   staticDir?: string;
-  routes?: Record<string, () => { contentType: string; body: string }>;
+  routes?: Record<string, Route>;
+  /** Hosts and browser origins accepted besides loopback (default: SPLITLOOP_ALLOWED_HOSTS / _ORIGINS). */
+  origins?: OriginPolicy;
+  /** Local budgets (aliases, fields, variable bytes); AppSync's own limits come from `manifest.api`. */
+  limits?: Partial<Omit<RequestLimits, 'queryDepthLimit' | 'resolverCountLimit'>>;
   /** Log resolver console output (default: only errors). */
   logResolverOutput?: boolean;
 }
@@ -110,9 +117,12 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   for (const ds of options.manifest.dataSources) {
     if (ds.type === 'AMAZON_DYNAMODB') {
       const invoke = createDynamoDbDataSource({ client, tableName: tables.get(ds.table)!, tableNames: Object.fromEntries(tables) });
-      dataSources.set(ds.name, (request, ctx) => {
+      dataSources.set(ds.name, async (request, ctx) => {
         stats.dynamoDbRequests += 1;
-        return invoke(request, ctx);
+        const outcome = await invoke(request, ctx);
+        // DynamoDB Local down (crashed, restarting): a clean, retryable error, not the socket's.
+        if (!outcome.ok && isConnectionFailure(outcome.error.message)) return { ok: false, error: { ...SERVICE_UNAVAILABLE } };
+        return outcome;
       });
     } else if (ds.type === 'AWS_LAMBDA') {
       const def = options.manifest.lambdas.find((l) => l.id === ds.lambda)!;
@@ -131,6 +141,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   };
   const realtime = createRealtimeServer({
     schema,
+    limits: options.limits,
     authenticate: (headers, request) => authenticate(headers, request, options.auth),
     allowed: (principal, typeName, fieldName) => isAllowed(rules, typeName, fieldName, principal),
     runSubscriptionResolver: createSubscriptionResolverRunner({
@@ -146,6 +157,11 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     resolvers: options.manifest.resolvers,
     env,
     runtime,
+    limits: {
+      ...options.limits,
+      queryDepthLimit: options.manifest.api?.queryDepthLimit ?? 0,
+      resolverCountLimit: options.manifest.api?.resolverCountLimit ?? 0,
+    },
     onMutationResult(fieldName, value, document, extensions) {
       realtime.publish(fieldName, value, document);
       for (const i of invalidationsFromExtensions(extensions)) realtime.invalidate(i.subscriptionField, i.payload);
@@ -156,6 +172,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
     staticDir: options.staticDir,
     routes: options.routes,
+    origins: options.origins ?? originPolicyFromEnv(),
     async graphql(req, body) {
       const headers = lowerHeaders(req.headers);
       let principal: Principal;
@@ -178,7 +195,9 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
         authType: AUTH_TYPE[principal.mode],
         allowed: (typeName, fieldName) => isAllowed(rules, typeName, fieldName, principal),
       };
-      return { status: 200, body: await executor(request, caller, headers) };
+      // The variables' size as sent, without re-encoding them: the body less the query text.
+      const variablesBytes = request.variables ? Math.max(0, body.length - request.query.length) : 0;
+      return { status: 200, body: await executor(request, caller, headers, variablesBytes) };
     },
   });
 

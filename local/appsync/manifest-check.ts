@@ -30,6 +30,14 @@ export function checkManifest(manifest: Manifest, schema: GraphQLSchema, options
   const tables = new Set(manifest.tables.map((t) => t.id));
   const referenced = new Set<string>();
 
+  // AppSync's accepted ranges (CreateGraphqlApi): a value outside them fails the deployment.
+  const { queryDepthLimit, resolverCountLimit } = manifest.api ?? {};
+  if (queryDepthLimit !== undefined && !(Number.isInteger(queryDepthLimit) && queryDepthLimit >= 0 && queryDepthLimit <= 75)) {
+    problems.push(`api.queryDepthLimit must be an integer from 0 (no limit) to 75, not ${queryDepthLimit}`);
+  }
+  if (resolverCountLimit !== undefined && !(Number.isInteger(resolverCountLimit) && resolverCountLimit >= 0 && resolverCountLimit <= 10_000)) {
+    problems.push(`api.resolverCountLimit must be an integer from 0 (AppSync's 10000) to 10000, not ${resolverCountLimit}`);
+  }
   for (const ds of manifest.dataSources) {
     if (ds.type === 'AWS_LAMBDA' && !lambdas.has(ds.lambda)) problems.push(`data source ${ds.name} names unknown lambda ${ds.lambda}`);
     if (ds.type === 'AMAZON_DYNAMODB' && !tables.has(ds.table)) problems.push(`data source ${ds.name} names unknown table ${ds.table}`);
@@ -37,6 +45,10 @@ export function checkManifest(manifest: Manifest, schema: GraphQLSchema, options
   for (const l of manifest.lambdas) {
     if (!existsSync(join(options.root, l.entry))) problems.push(`lambda ${l.id}: entry ${l.entry} does not exist`);
     for (const t of l.tables) if (!tables.has(t.table)) problems.push(`lambda ${l.id} names unknown table ${t.table}`);
+  }
+  for (const s of manifest.schedules ?? []) {
+    if (!lambdas.has(s.lambda)) problems.push(`schedule ${s.id} names unknown lambda ${s.lambda}`);
+    if (!(s.rateMinutes >= 1) || !Number.isInteger(s.rateMinutes)) problems.push(`schedule ${s.id}: rateMinutes must be a whole number >= 1`);
   }
   for (const f of manifest.functions) {
     if (!dataSources.has(f.dataSource)) problems.push(`function ${f.name} names unknown data source ${f.dataSource}`);

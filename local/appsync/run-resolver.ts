@@ -26,7 +26,7 @@ export interface ResolverContext {
 }
 
 /** Evaluates one handler (`request` or `response`) of bundled APPSYNC_JS code. */
-export type JsEngine = (code: string, fn: 'request' | 'response', ctx: ResolverContext) => EvaluationOutcome;
+export type JsEngine = (code: string, fn: 'request' | 'response', ctx: ResolverContext) => Promise<EvaluationOutcome>;
 
 export type DataSourceOutcome = { ok: true; result: unknown } | { ok: false; error: { type: string; message: string }; result?: unknown };
 export type DataSourceInvoker = (request: unknown, ctx: ResolverContext) => Promise<DataSourceOutcome>;
@@ -54,8 +54,8 @@ class Run {
     readonly ctx: ResolverContext,
   ) {}
 
-  handler(code: string, fn: 'request' | 'response'): Exclude<HandlerOutcome, { kind: 'error' }> {
-    const run = this.runtime.engine(code, fn, this.ctx);
+  async handler(code: string, fn: 'request' | 'response'): Promise<Exclude<HandlerOutcome, { kind: 'error' }>> {
+    const run = await this.runtime.engine(code, fn, this.ctx);
     this.ctx.stash = run.stash;
     this.errors.push(...run.appendedErrors);
     if (Object.keys(run.extensions).length) this.extensions.push(run.extensions);
@@ -70,12 +70,12 @@ class Run {
 
   /** request -> data source -> response for one unit resolver or pipeline function. */
   async step(code: string, dataSourceName: string): Promise<{ value: unknown; skipToEnd: boolean }> {
-    const request = this.handler(code, 'request');
+    const request = await this.handler(code, 'request');
     if (request.kind === 'earlyReturn') return { value: request.value, skipToEnd: request.skipTo === 'END' };
     const outcome = await this.runtime.dataSource(dataSourceName)(request.value, this.ctx);
     this.ctx.result = outcome.ok ? outcome.result : (outcome.result ?? null);
     this.ctx.error = outcome.ok ? null : outcome.error;
-    const response = this.handler(code, 'response');
+    const response = await this.handler(code, 'response');
     this.ctx.result = undefined;
     this.ctx.error = undefined;
     return { value: response.value, skipToEnd: response.kind === 'earlyReturn' && response.skipTo === 'END' };
@@ -98,7 +98,7 @@ export async function runResolver(def: ResolverDefinition, runtime: ResolverRunt
   // with skipTo 'END' in a function's request handler, skips the remaining functions; the
   // resolver's response handler always runs, with the early value as ctx.prev.result.
   const code = runtime.code(def.code);
-  const before = run.handler(code, 'request');
+  const before = await run.handler(code, 'request');
   ctx.prev = { result: before.value };
   if (before.kind !== 'earlyReturn') {
     for (const name of def.functions) {
@@ -108,7 +108,7 @@ export async function runResolver(def: ResolverDefinition, runtime: ResolverRunt
       if (step.skipToEnd) break;
     }
   }
-  const after = run.handler(code, 'response');
+  const after = await run.handler(code, 'response');
   return { value: after.value, errors: run.errors, extensions: run.extensions };
 }
 

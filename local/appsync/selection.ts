@@ -5,24 +5,42 @@ import { Kind, print, type FieldNode, type FragmentDefinitionNode, type Selectio
 export function selectionSetList(
   selectionSet: SelectionSetNode | undefined,
   fragments: Record<string, FragmentDefinitionNode>,
-  prefix = '',
 ): string[] {
-  if (!selectionSet) return [];
-  const out: string[] = [];
+  const out = new Set<string>();
+  collect(selectionSet, fragments, '', new Set(), out);
+  return [...out];
+}
+
+/**
+ * One level of a selection, as graphql-js's collectFields walks it: a fragment already spread at this
+ * level is not expanded again (`visited`), so a fragment spread twice costs once and a chain of
+ * fragments that each spread the next twice stays linear instead of doubling per link. A field's
+ * own sub-selection is a new level with a new visited set.
+ */
+function collect(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  prefix: string,
+  visited: Set<string>,
+  out: Set<string>,
+): void {
+  if (!selectionSet) return;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.alias?.value ?? selection.name.value;
       if (name.startsWith('__')) continue;
       const path = prefix ? `${prefix}/${name}` : name;
-      out.push(path, ...selectionSetList(selection.selectionSet, fragments, path));
+      out.add(path);
+      collect(selection.selectionSet, fragments, path, new Set(), out);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      out.push(...selectionSetList(selection.selectionSet, fragments, prefix));
+      collect(selection.selectionSet, fragments, prefix, visited, out);
     } else {
-      const fragment = fragments[selection.name.value];
-      if (fragment) out.push(...selectionSetList(fragment.selectionSet, fragments, prefix));
+      const name = selection.name.value;
+      if (visited.has(name)) continue;
+      visited.add(name);
+      collect(fragments[name]?.selectionSet, fragments, prefix, visited, out);
     }
   }
-  return [...new Set(out)];
 }
 
 export function selectionSetGraphQL(field: FieldNode): string {

@@ -62,7 +62,7 @@ export async function evaluateCommand(argv: string[], io: EvaluateIo = defaultIo
     }
     const codeFile = path.resolve(io.cwd, args.get('code') as string);
     const contextFile = path.resolve(io.cwd, args.get('context') as string);
-    const output = evaluateCode({
+    const output = await evaluateCode({
       code: readText(codeFile, 'code'),
       function: args.get('function') as string,
       context: readText(contextFile, 'context'),

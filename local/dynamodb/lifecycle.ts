@@ -3,7 +3,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { LAUNCHER_CLASS, loopbackLauncher } from './launcher.ts';
 import { DynamoDbLocalMissingError, DynamoDbLocalStartError, JavaMissingError } from './errors.ts';
 
 export const DEFAULT_JAR_DIR = resolve(import.meta.dirname, '..', '..', '.splitloop', 'dynamodb-local');
@@ -15,15 +16,27 @@ export interface DynamoDbLocalOptions {
   port?: number;
   jarDir?: string;
   startTimeoutMs?: number;
+  /** Listen on every interface, as DynamoDB Local does by itself (default: loopback only). */
+  bindAllInterfaces?: boolean;
 }
 
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The running JVM (replaced by restart()). */
   process: ChildProcess;
+  /** Whether DynamoDB Local accepts connections from this machine only. */
+  loopbackOnly: boolean;
+  /** Why it is not loopback-only, when it is not (one line, for `npm start`). */
+  exposure?: string;
+  /** Whether data outlives the JVM (a data folder, not -inMemory). */
+  persistent: boolean;
+  /** Called once each time the JVM exits without stop() having been called. */
+  onUnexpectedExit(listener: (exit: { code: number | null; signal: NodeJS.Signals | null; pid: number | undefined; output: string }) => void): void;
+  /** Starts a new JVM with the same options and port (after an unexpected exit). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
-
 export function checkJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error) throw new JavaMissingError(probe.error.message);
@@ -71,50 +84,90 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (!existsSync(join(jarDir, 'DynamoDBLocal.jar'))) throw new DynamoDbLocalMissingError(jarDir);
   checkJava();
   const port = options.port ?? (await freePort());
+  const persistent = !(options.inMemory ?? !options.dataDir);
   const storage: string[] = [];
-  if (options.inMemory ?? !options.dataDir) storage.push('-inMemory');
+  if (!persistent) storage.push('-inMemory');
   else {
     mkdirSync(options.dataDir!, { recursive: true });
     storage.push('-dbPath', options.dataDir!);
   }
+  const launcher = options.bindAllInterfaces ? { unavailable: 'bindAllInterfaces was asked for' } : loopbackLauncher();
+  const main =
+    'classDir' in launcher
+      ? ['-cp', `${launcher.classDir}${delimiter}${join(jarDir, 'DynamoDBLocal.jar')}`, LAUNCHER_CLASS]
+      : ['-jar', join(jarDir, 'DynamoDBLocal.jar')];
   const args = [
     '-Xms64m',
     '-Xmx512m',
     `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(jarDir, 'DynamoDBLocal.jar'),
+    ...main,
     ...storage,
     '-sharedDb',
     '-disableTelemetry',
     '-port',
     String(port),
   ];
-  const child = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
   installExitHook();
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  child.once('exit', () => running.delete(child));
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  while (!(await portAccepts(port))) {
-    if (exitCode !== undefined) throw new DynamoDbLocalStartError(`DynamoDB Local exited with ${exitCode}: ${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new DynamoDbLocalStartError(`DynamoDB Local did not listen on port ${port} in time: ${output}`);
+  const listeners: ((exit: { code: number | null; signal: NodeJS.Signals | null; pid: number | undefined; output: string }) => void)[] = [];
+  let stopping = false;
+  let child!: ChildProcess;
+  let exited!: Promise<void>;
+
+  async function launch(): Promise<void> {
+    const proc = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(proc);
+    let output = '';
+    proc.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+    proc.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+    let exitCode: number | null | undefined;
+    exited = new Promise<void>((done) =>
+      proc.once('exit', (code, signal) => {
+        running.delete(proc);
+        exitCode = code;
+        done();
+        if (!stopping && proc === child) for (const l of listeners) l({ code, signal, pid: proc.pid, output });
+      }),
+    );
+    child = proc;
+    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+    while (!(await portAccepts(port))) {
+      if (exitCode !== undefined) throw new DynamoDbLocalStartError(`DynamoDB Local exited with ${exitCode}: ${output}`);
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new DynamoDbLocalStartError(`DynamoDB Local did not listen on port ${port} in time: ${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
   }
 
+  await launch();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    process: child,
+    get process() {
+      return child;
+    },
+    loopbackOnly: 'classDir' in launcher,
+    ...('unavailable' in launcher ? { exposure: launcher.unavailable } : {}),
+    persistent,
+    onUnexpectedExit(listener) {
+      listeners.push(listener);
+    },
+    async restart() {
+      if (stopping) throw new Error('DynamoDB Local is stopping');
+      if (child.exitCode === null && child.signalCode === null) {
+        const old = child;
+        const gone = exited;
+        stopping = true;
+        old.kill('SIGKILL');
+        await gone;
+        stopping = false;
+      }
+      await launch();
+    },
     async stop() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -1,6 +1,13 @@
 // Reads a DynamoDB Local stream and invokes a handler with Lambda's DynamoDB event shape, using
-// the event source mapping's settings: batch size, batching window, retries, bisect on error and
-// a failure destination. Shards are read in order; each batch comes from one shard, as in Lambda.
+// the event source mapping's settings: batch size, batching window, retries, bisect on error,
+// partial batch responses (ReportBatchItemFailures) and a failure destination. Shards are read in
+// order; each batch comes from one shard, as in Lambda.
+//
+// Checkpoints follow Lambda's: a batch (or bisected half) that succeeded moves the shard's
+// checkpoint to its last record; a partial batch response moves it to just before the lowest
+// reported sequence number and retries from there. The checkpoint is written after the handler
+// returns, so a crash in between redelivers records the handler already committed: handlers must
+// be idempotent per record (at-least-once delivery, as on AWS).
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -17,6 +24,8 @@ export interface StreamSourceSettings {
   maxBatchingWindowSeconds: number;
   retryAttempts: number;
   bisectBatchOnError: boolean;
+  /** The handler may return `{ batchItemFailures: [{ itemIdentifier: SequenceNumber }] }`. */
+  reportBatchItemFailures?: boolean;
 }
 
 export interface LambdaStreamRecord {
@@ -39,6 +48,10 @@ export interface PollerOptions extends StreamSourceSettings {
   pollIntervalMs?: number;
   /** The failure destination: batches that exhausted their retries. */
   onFailure?: (records: LambdaStreamRecord[], error: unknown) => void;
+  /** Where read failures are reported (default: console.error). */
+  log?: (line: string) => void;
+  /** Called after the handler committed and before the checkpoint is written (fault injection in tests). */
+  beforeCheckpoint?: (shardId: string, lastSequence: string) => void;
 }
 
 export interface StreamPoller {
@@ -70,6 +83,8 @@ function toLambdaRecord(r: _Record, streamArn: string): LambdaStreamRecord {
     },
   };
 }
+
+const MAX_BACKOFF_MS = 30_000;
 
 export function startStreamPoller(options: PollerOptions): StreamPoller {
   const client = new DynamoDBStreamsClient({
@@ -103,23 +118,67 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
     }
   }
 
-  async function invoke(records: LambdaStreamRecord[], attempt: number): Promise<void> {
+  function checkpoint(id: string, state: ShardState, record: LambdaStreamRecord): void {
+    options.beforeCheckpoint?.(id, record.dynamodb.SequenceNumber);
+    state.lastSequence = record.dynamodb.SequenceNumber;
+    if (!options.checkpointFile) return;
+    checkpoints[id] = state.lastSequence;
+    // Write-then-rename: a crash mid-write must not leave a checkpoint that cannot be parsed.
+    writeFileSync(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints));
+    renameSync(`${options.checkpointFile}.tmp`, options.checkpointFile);
+  }
+
+  /**
+   * Index of the first record to retry from a partial batch response: -1 when none failed, 0 when
+   * the response names a record that is not in the batch or no record at all (Lambda then treats
+   * the whole batch as failed).
+   */
+  function firstFailed(result: unknown, records: LambdaStreamRecord[]): number {
+    const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
+    if (!Array.isArray(failures) || failures.length === 0) return -1;
+    let first = records.length;
+    for (const f of failures) {
+      const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+      const index = typeof id === 'string' && id ? records.findIndex((r) => r.dynamodb.SequenceNumber === id) : -1;
+      if (index < 0) return 0;
+      first = Math.min(first, index);
+    }
+    return first;
+  }
+
+  async function invoke(id: string, state: ShardState, records: LambdaStreamRecord[], attempt: number): Promise<void> {
+    let failedFrom = 0;
+    let error: unknown;
+    let thrown = false;
     try {
-      await options.handler({ Records: records });
+      const result = await options.handler({ Records: records });
       stats.batches += 1;
-      stats.records += records.length;
-    } catch (error) {
-      if (attempt >= options.retryAttempts) {
-        stats.failures += 1;
-        (options.onFailure ?? ((r, e) => console.error(`stream batch of ${r.length} records failed for good`, e)))(records, error);
+      failedFrom = options.reportBatchItemFailures ? firstFailed(result, records) : -1;
+      if (failedFrom === -1) {
+        stats.records += records.length;
+        checkpoint(id, state, records[records.length - 1]!);
         return;
       }
-      if (options.bisectBatchOnError && records.length > 1) {
-        const half = Math.ceil(records.length / 2);
-        await invoke(records.slice(0, half), attempt + 1);
-        await invoke(records.slice(half), attempt + 1);
-      } else await invoke(records, attempt + 1);
+      stats.records += failedFrom;
+      if (failedFrom > 0) checkpoint(id, state, records[failedFrom - 1]!);
+      error = new Error(`the handler reported ${records.length - failedFrom} of ${records.length} records as failed`);
+    } catch (e) {
+      error = e;
+      thrown = true;
     }
+    const rest = records.slice(failedFrom);
+    if (attempt >= options.retryAttempts) {
+      stats.failures += 1;
+      (options.onFailure ?? ((r, e) => console.error(`stream batch of ${r.length} records failed for good`, e)))(rest, error);
+      checkpoint(id, state, rest[rest.length - 1]!);
+      return;
+    }
+    // A partial batch response retries from the reported record; a thrown error bisects if asked to.
+    if (thrown && options.bisectBatchOnError && rest.length > 1) {
+      const half = Math.ceil(rest.length / 2);
+      await invoke(id, state, rest.slice(0, half), attempt + 1);
+      await invoke(id, state, rest.slice(half), attempt + 1);
+    } else await invoke(id, state, rest, attempt + 1);
   }
 
   async function pollShard(id: string, state: ShardState): Promise<number> {
@@ -166,17 +225,13 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
       }
     }
     if (buffer.length === 0) return 0;
-    await invoke(buffer, 0);
-    state.lastSequence = buffer[buffer.length - 1]!.dynamodb.SequenceNumber;
-    if (options.checkpointFile) {
-      checkpoints[id] = state.lastSequence;
-      // Write-then-rename: a crash mid-write must not leave a checkpoint that cannot be parsed.
-      writeFileSync(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints));
-      renameSync(`${options.checkpointFile}.tmp`, options.checkpointFile);
-    }
+    await invoke(id, state, buffer, 0);
     return buffer.length;
   }
 
+  const log = options.log ?? ((line: string) => console.error(line));
+  let failures = 0;
+  let lastReason = '';
   const loop = (async () => {
     let sinceRefresh = Infinity;
     while (running) {
@@ -190,9 +245,23 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
         for (const [id, state] of shards) if (!state.closed) handled += await pollShard(id, state);
         idle = handled === 0;
         if (idle) await sleep(options.pollIntervalMs ?? 100);
+        if (failures > 0) {
+          log(`stream poller: reading the stream again after ${failures} failed attempt${failures === 1 ? '' : 's'}.`);
+          failures = 0;
+        }
       } catch (error) {
-        if (running) console.error('stream poller error', error);
-        await sleep(500);
+        if (!running) break;
+        failures += 1;
+        // Reported once (and again only if the reason changes), then retried with a growing delay:
+        // a stopped DynamoDB Local must not fill the log every half second.
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (failures === 1 || reason !== lastReason) log(`stream poller: ${reason}; retrying with backoff (up to ${MAX_BACKOFF_MS / 1000} s).`);
+        lastReason = reason;
+        // Iterators do not survive a DynamoDB Local restart: read again after the last record handled.
+        for (const [id, state] of shards) if (state.lastSequence) checkpoints[id] = state.lastSequence;
+        shards.clear();
+        sinceRefresh = Infinity;
+        await sleep(Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failures - 1)));
       }
     }
   })();

@@ -34,7 +34,7 @@ export function request(ctx: Context<QueryReferralCodeArgs>) {
         operation: 'PutItem',
         key: util.dynamodb.toMapValues(keys.code(code)),
         attributeValues: util.dynamodb.toMapValues(
-          codeAttributes(code, ctx.args.experimentId, ctx.args.userId, assignment.variant, util.time.nowISO8601()),
+          codeAttributes(code, ctx.args.experimentId, ctx.args.userId, assignment.variant, assignment.phase || 1, util.time.nowISO8601()),
         ),
         condition: { expression: 'attribute_not_exists(pk)' },
       },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startApp, type App } from '../../cli/app.ts';
+import { insightsRoute } from '../../cli/insights/route.ts';
 import { seedDemo } from '../../cli/seed.ts';
 import { runSimulation, type SimulationReport } from '../../cli/simulate/run.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
@@ -20,11 +21,11 @@ import {
   formatInterval,
   formatMoney,
   formatP,
-  formatPEquals,
   formatPercent,
   formatPoints,
   formatSignedPercent,
   formatYesNo,
+  formatDecision,
   MISSING,
 } from '../../dashboard/src/format.ts';
 import {
@@ -56,7 +57,9 @@ beforeAll(async () => {
   const dist = await buildDashboard({ outDir: join(dir, 'dist') });
   timings.build = Date.now() - t;
   t = Date.now();
-  app = await startApp({ auth, staticDir: dist, routes: localDashboardRoutes(auth, { pollIntervalMs: 1000 }) });
+  // The Insights endpoint as npm start registers it (DuckDB over a lake exported on each request).
+  const insights = insightsRoute({ table: () => app && { client: app.client, tableName: app.tableNames.main! }, lakeDir: join(dir, 'lake'), lagMs: 0 });
+  app = await startApp({ auth, staticDir: dist, routes: { ...localDashboardRoutes(auth, { pollIntervalMs: 1000, insightsUrl: '/insights.json' }), ...insights } });
   await seedDemo(dir, app.api.graphqlUrl, auth);
   timings.app = Date.now() - t;
   t = Date.now();
@@ -168,6 +171,7 @@ function expectedResultCells(r: Results): Record<string, Record<string, string>>
       pValueAdjusted: c ? formatP(c.pValueAdjusted) : MISSING,
       chanceToBeatControl: c ? formatChance(c.chanceToBeatControl) : MISSING,
       sequentialPValue: c ? formatP(c.sequentialPValue) : MISSING,
+      decision: c ? formatDecision(c.decision) : MISSING,
       significant: c ? formatYesNo(c.significant) : MISSING,
     };
     if (c) {
@@ -384,7 +388,24 @@ describe('the dashboard in headless Chromium', () => {
     await expectAccessible(main.page, 'experiment');
   });
 
-  it('shows a prominent sample-ratio-mismatch warning after the weights are changed mid-run (through the edit form)', async () => {
+  it('shows Insights from the named queries (DuckDB over the exported lake), says where they come from, and passes axe', async () => {
+    const watched = await openPage(`/#/experiments/${encodeURIComponent(experimentId)}/insights`);
+    const { page } = watched;
+    await expect.poll(() => page.locator('[data-source="local"]').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator('[data-source="local"]').innerText()).toMatch(/DuckDB.*Athena named queries/);
+    expect(await page.locator('section[data-query-section] canvas').count()).toBe(2);
+    const table = page.locator('table[data-query="conversions_by_channel"]');
+    const headers = await table.locator('thead th').allInnerTexts();
+    const column = headers.indexOf('conversions');
+    const cells = await table.locator(`tbody tr td:nth-child(${column + 1})`).allInnerTexts();
+    const live = await liveCountsOverApi(experimentId);
+    expect(cells.reduce((n, c) => n + num(c), 0)).toBe(live.variants.reduce((n, v) => n + v.conversions, 0));
+    await expectAccessible(page, 'insights');
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('a weight change mid-run (through the edit form) opens phase 2: the page shows it with its decisions and no SRM warning, and the phase selector reads phase 1', async () => {
     const { page } = main;
     await page.getByRole('link', { name: 'Edit' }).click();
     await expect.poll(() => page.locator('#f-variants-0-weight').isVisible(), { timeout: 10_000 }).toBe(true);
@@ -393,14 +414,26 @@ describe('the dashboard in headless Chromium', () => {
     await page.locator('#f-variants-1-weight').fill('0.1');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(/#\/experiments\/[^/]+$/, { timeout: 10_000 });
-    const warning = page.locator('.srm-warning[role="alert"]');
-    await expect.poll(() => warning.isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await warning.innerText()).toMatch(/Sample ratio mismatch/);
-    const results = (await gql.request(GetResultsDocument, { experimentId }, asExperimenter())).results!;
-    expect(results.srm.mismatch).toBe(true);
-    expect(await warning.innerText()).toContain(formatPEquals(results.srm.pValue));
-    await expectAccessible(page, 'experiment-srm');
-    await page.screenshot({ path: join(ARTIFACTS, 'experiment-srm.png'), fullPage: false });
+    await expect.poll(() => page.locator('[data-testid="phase-note"]').innerText(), { timeout: 15_000 }).toMatch(/^Phase 2 \(current\)/);
+    // Phase 2 is tested against its own weights: no mismatch, so no warning.
+    const phase2 = (await gql.request(GetResultsDocument, { experimentId }, asExperimenter())).results!;
+    expect(phase2.phase).toBe(2);
+    expect(phase2.srm.mismatch).toBe(false);
+    expect(await page.locator('.srm-warning').count()).toBe(0);
+    // The decision per treatment, with its reason, as the API gives it.
+    const treatment = phase2.variants.find((v) => v.vsControl)!;
+    const item = page.locator(`.decision-list li[data-variant="${treatment.key}"]`);
+    expect(await item.getAttribute('data-decision')).toBe(treatment.vsControl!.decision);
+    expect(await item.innerText()).toContain(treatment.vsControl!.decisionReason!);
+    expect(await page.locator('table.results thead').innerText()).toContain('valid only at planned sample size');
+    // Phase 1 stays readable through the selector.
+    expect(await page.locator('#phase-select option').allInnerTexts()).toEqual(['1', '2 (current)']);
+    await page.locator('#phase-select').selectOption('1');
+    await expect.poll(() => page.locator('[data-testid="phase-note"]').innerText(), { timeout: 15_000 }).toMatch(/^Phase 1:/);
+    const phase1 = (await gql.request(GetResultsDocument, { experimentId, phase: 1 }, asExperimenter())).results!;
+    await expect.poll(() => pageResultCells(page), { timeout: 15_000 }).toEqual(expectedResultCells(phase1));
+    await expectAccessible(page, 'experiment-phases');
+    await page.screenshot({ path: join(ARTIFACTS, 'experiment-phases.png'), fullPage: false });
   });
 
   it('pauses and stops the experiment with its buttons', async () => {

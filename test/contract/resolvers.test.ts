@@ -28,8 +28,8 @@ describe('resolvers.cases.json', () => {
     expect(cases.filter((c) => !deployed.has(c.resolver)).map((c) => c.resolver)).toEqual([]);
   });
 
-  it.each(cases)('$resolver $function: $name', (c) => {
-    const { outcome } = evaluate(bundled(c.resolver), c.function, c.context);
+  it.each(cases)('$resolver $function: $name', async (c) => {
+    const { outcome } = await evaluate(bundled(c.resolver), c.function, c.context);
     if (c.expected.error) {
       expect(outcome.kind).toBe('error');
       if (outcome.kind !== 'error') return;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { readSettings } from '../../infra/settings.ts';
+import { LAKE_TABLES } from '../../lambdas/lake/schema.ts';
 import { manifest } from '../../resolvers/manifest.ts';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -72,7 +73,8 @@ describe('alarms', () => {
   it('has per-Lambda errors, throttles and p99 duration, AppSync, DynamoDB, iterator age and queue alarms, all to one topic', () => {
     const t = standard.template;
     const streamFns = manifest.lambdas.filter((l) => l.streamSource).length;
-    const expected = manifest.lambdas.length * 3 + streamFns + 1 /* InternalErrors */ + 2 /* AppSync */ + manifest.tables.length * 2 + queues(t).length;
+    const lake = LAKE_TABLES.length * 3; /* the event lake: conversion, delivery, staleness per delivery stream */
+    const expected = manifest.lambdas.length * 3 + streamFns + 1 /* InternalErrors */ + 2 /* AppSync */ + manifest.tables.length * 2 + queues(t).length + lake;
     t.resourceCountIs('AWS::CloudWatch::Alarm', expected);
     t.resourceCountIs('AWS::SNS::Topic', resources(t, 'AWS::SNS::Topic').length);
     const [topicId] = resources(t, 'AWS::SNS::Topic').find(([, r]) => r.Properties.DisplayName === 'splitloop alarms')!;
@@ -139,6 +141,7 @@ describe('alarms', () => {
           short.replace(/^Lambda-[^-]+-(Errors|Throttles|Duration)$/, 'Lambda-<id>-$1'),
           short.replace(/^Capacity-main-.+-(Read|Write)$/, 'Capacity-main-<table or index>-<Read/Write>'),
           short.replace(/^Queue-Schedules-Failures-.+$/, 'Queue-Schedules-Failures-<id>'),
+          short.replace(/^Lake-[^-]+-(ConversionFailures|DeliveryFailures|DeliveryStale)$/, 'Lake-<table>-$1'),
         ];
         expect(documented.some((d) => docs.includes(`| \`${d}\``)), `${short} is documented`).toBe(true);
       }

@@ -65,7 +65,8 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: aggregate.streamSource!.batchSize,
       MaximumBatchingWindowInSeconds: aggregate.streamSource!.maxBatchingWindowSeconds,
-      BisectBatchOnFunctionError: true,
+      BisectBatchOnFunctionError: false,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
   });

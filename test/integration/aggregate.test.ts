@@ -1,67 +1,136 @@
-// The stream aggregator against DynamoDB Local: a batch applied twice (a Lambda retry) leaves the
-// totals as after the first time.
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+// Exactly-once totals against DynamoDB Local, with events recorded through the API (issue 12):
+// the same stream records delivered whole, twice, as halves and as overlapping slices leave the
+// same totals; and a kill of the local stack between the aggregator's commit and the poller's
+// checkpoint, then a restart, leaves totals equal to the distinct events.
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
-import { handler, type StreamRecord } from '../../lambdas/aggregate/handler.ts';
+import { expect, it } from 'vitest';
+import { ROOT, startApp, type App } from '../../cli/app.ts';
+import { aggregate, type StreamRecord } from '../../lambdas/aggregate/handler.ts';
+import { dynamoStores } from '../../lambdas/store/stores.ts';
+import { dynamoTable } from '../../lambdas/store/table.ts';
+import { freePort } from '../../local/dynamodb/lifecycle.ts';
 import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import { createClient, experimenter } from '../support/client.ts';
 
-let app: App;
+type Gql = ReturnType<typeof createClient>;
 
-beforeAll(async () => {
-  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-agg-')) });
-  // No poller: this test is the only one feeding the aggregator.
-  app = await startApp({ auth, streams: false });
-});
-
-afterAll(async () => {
-  await app?.stop();
-});
-
-const assignment = (userId: string, variant: string, counters: Record<string, number>) =>
-  marshall({ pk: `EXP#e1#U#${userId}`, sk: 'ASSIGN', entity: 'Assignment', experimentId: 'e1', userId, variant, ...counters });
-
-function batch(): StreamRecord[] {
-  let seq = 1000;
-  const rec = (eventName: StreamRecord['eventName'], oldImage?: ReturnType<typeof assignment>, newImage?: ReturnType<typeof assignment>): StreamRecord => ({
-    eventID: `ev-${seq}`,
-    eventName,
-    dynamodb: { SequenceNumber: String((seq += 1)), OldImage: oldImage, NewImage: newImage },
-  });
-  return [
-    rec('INSERT', undefined, assignment('u1', 'A', {})),
-    rec('INSERT', undefined, assignment('u2', 'B', {})),
-    rec('MODIFY', assignment('u1', 'A', {}), assignment('u1', 'A', { invites: 1 })),
-    rec('MODIFY', assignment('u1', 'A', { invites: 1 }), assignment('u1', 'A', { invites: 2 })),
-    rec('MODIFY', assignment('u1', 'A', { invites: 2 }), assignment('u1', 'A', { invites: 2, conversions: 1, revenue: 12.5 })),
-    rec('MODIFY', assignment('u2', 'B', {}), assignment('u2', 'B', { invites: 3 })),
-  ];
-}
-
-async function totals() {
-  const out = await app.client.send(
-    new QueryCommand({
-      TableName: app.tableNames.main,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :agg)',
-      ExpressionAttributeValues: marshall({ ':pk': 'EXP#e1', ':agg': 'AGG#' }),
-      ConsistentRead: true,
-    }),
+/** Events through the API: 12 users, 4 referrers, 6 signups, 4 conversions (one replayed). */
+async function recordEvents(gql: Gql): Promise<string> {
+  const created = await gql<{ createExperiment: { id: string } }>(
+    'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }',
+    { input: { name: 'exactly-once', control: 'A', variants: [{ key: 'A', name: 'A', weight: 0.5 }, { key: 'B', name: 'B', weight: 0.5 }] } },
+    experimenter,
   );
-  return Object.fromEntries((out.Items ?? []).map((i) => unmarshall(i)).map((i) => [i.variant, i]));
+  const id = created.data!.createExperiment.id;
+  await gql('mutation($id: ID!) { startExperiment(id: $id) { id } }', { id }, experimenter);
+  for (let u = 0; u < 12; u++) await gql('mutation($e: ID!, $u: ID!) { assign(experimentId: $e, userId: $u) { variant } }', { e: id, u: `u${u}` });
+  let signup = 0;
+  for (let r = 0; r < 4; r++) {
+    const code = (await gql<{ referralCode: { code: string } }>('query($e: ID!, $u: ID!) { referralCode(experimentId: $e, userId: $u) { code } }', { e: id, u: `u${r}` })).data!.referralCode.code;
+    await gql('mutation($input: RecordInviteInput!) { recordInvite(input: $input) { outcome } }', { input: { eventId: `inv-${r}`, code, channel: 'EMAIL' } });
+    for (let k = 0; k < (r < 2 ? 2 : 1); k++) {
+      const s = signup++;
+      await gql('mutation($input: RecordSignupInput!) { recordSignup(input: $input) { outcome } }', { input: { eventId: `su-${s}`, code, refereeId: `ref-${s}` } }, { iam: true });
+    }
+  }
+  for (const s of [0, 1, 2, 4, 4]) {
+    await gql('mutation($input: RecordConversionInput!) { recordConversion(input: $input) { outcome } }', { input: { eventId: `cv-${s}`, experimentId: id, refereeId: `ref-${s}`, value: 10, currency: 'USD' } }, { iam: true });
+  }
+  return id;
 }
 
-it('folds counts, sums and sums of squares, and a retried batch changes nothing', async () => {
-  const records = batch();
-  await handler({ Records: records });
-  const first = await totals();
-  expect(first.A).toMatchObject({ exposures: 1, referrers: 1, invites: 2, invitesSumSq: 4, conversions: 1, convertingReferrers: 1, revenue: 12.5, revenueSumSq: 156.25 });
-  expect(first.B).toMatchObject({ exposures: 1, referrers: 1, invites: 3, invitesSumSq: 9 });
+const EXPECTED = { exposures: 12, referrers: 4, invites: 4, signups: 6, conversions: 4, convertingReferrers: 3 };
 
-  await handler({ Records: records });
-  const second = await totals();
-  expect(second).toEqual(first);
+/** Every record of the table's stream, per shard, in the shape Lambda delivers. */
+async function streamRecords(app: App): Promise<StreamRecord[][]> {
+  const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: app.dynamodb.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const arn = app.streamArns.main!;
+  const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!.Shards ?? [];
+  const out: StreamRecord[][] = [];
+  for (const shard of shards) {
+    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    const records: StreamRecord[] = [];
+    for (let empty = 0; iterator && empty < 2; ) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      iterator = page.NextShardIterator;
+      if (!page.Records?.length) empty++;
+      for (const r of page.Records ?? []) records.push({ eventID: r.eventID!, eventName: r.eventName as StreamRecord['eventName'], dynamodb: r.dynamodb as StreamRecord['dynamodb'] });
+    }
+    if (records.length) out.push(records);
+  }
+  streams.destroy();
+  return out;
+}
+
+async function totalsOf(app: App, id: string) {
+  const partition = (await dynamoStores(dynamoTable(app.client, app.tableNames.main)).totals.readPartition(id))!;
+  return [...partition.totals].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Forgets what the aggregator did: its totals and its record markers. */
+async function resetAggregates(app: App): Promise<void> {
+  const items = (await app.client.send(new ScanCommand({ TableName: app.tableNames.main, ProjectionExpression: 'pk, sk' }))).Items ?? [];
+  for (const item of items) {
+    if (item.sk?.S?.startsWith('AGG#') || item.pk?.S?.startsWith('AGGREC#')) await app.client.send(new DeleteItemCommand({ TableName: app.tableNames.main, Key: { pk: item.pk!, sk: item.sk! } }));
+  }
+}
+
+const sum = (totals: [string, Record<string, number>][], field: string) => totals.reduce((s, [, t]) => s + t[field]!, 0);
+
+it('whole, twice, halves and overlapping slices of the same stream records leave identical totals', async () => {
+  const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-agg-')) });
+  const app = await startApp({ auth, streams: false });
+  try {
+    const gql = createClient(app.api.graphqlUrl, auth);
+    const id = await recordEvents(gql);
+    const shards = await streamRecords(app);
+    const ctx = { stores: dynamoStores(dynamoTable(app.client, app.tableNames.main)) };
+    const deliver = async (slices: (records: StreamRecord[]) => StreamRecord[][]) => {
+      await resetAggregates(app);
+      for (const records of shards) {
+        for (const slice of slices(records)) expect((await aggregate({ Records: slice }, ctx)).batchItemFailures).toEqual([]);
+      }
+      return totalsOf(app, id);
+    };
+    const whole = await deliver((r) => [r]);
+    for (const [field, value] of Object.entries(EXPECTED)) expect(sum(whole, field)).toBe(value);
+    const half = (r: StreamRecord[]) => Math.ceil(r.length / 2);
+    expect(await deliver((r) => [r, r])).toEqual(whole);
+    expect(await deliver((r) => [r.slice(0, half(r)), r.slice(half(r))])).toEqual(whole);
+    expect(await deliver((r) => [r, r.slice(0, half(r)), r.slice(half(r))])).toEqual(whole);
+    expect(await deliver((r) => [r.slice(0, half(r) + 5), r.slice(half(r) - 5), r.slice(3, 9), r])).toEqual(whole);
+  } finally {
+    await app.stop();
+  }
 });
+
+it('a kill between commit and checkpoint, then a restart, leaves totals equal to the distinct events', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sl-crash-'));
+  const authDir = mkdtempSync(join(tmpdir(), 'sl-crash-auth-'));
+  const auth = authSettingsFromEnv({}, { dataDir: authDir });
+  // 1. Record the events with the aggregator off.
+  const first = await startApp({ auth, dataDir, streams: false });
+  const id = await recordEvents(createClient(first.api.graphqlUrl, auth)).finally(() => first.stop());
+
+  // 2. A child process aggregates in batches of 7 and dies right after committing the third batch.
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/crash-after-commit.ts'), dataDir, String(port), authDir], { cwd: ROOT, stdio: 'ignore' });
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  expect(code).toBe(86);
+
+  // 3. Restart: the poller resumes at the last checkpoint (two batches), so the third batch is
+  //    delivered again, inside a bigger one.
+  const second = await startApp({ auth, dataDir });
+  try {
+    await second.poller!.drain(30_000);
+    const totals = await totalsOf(second, id);
+    for (const [field, value] of Object.entries(EXPECTED)) expect(sum(totals, field)).toBe(value);
+  } finally {
+    await second.stop();
+  }
+}, 180_000);

@@ -337,7 +337,7 @@ describe('the referral funnel of one referrer and three referees', () => {
 
   it('answers a replay of every event with duplicate: true and the original outcome, and counts it once', async () => {
     expect(sent.length).toBe(22);
-    const before = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#'));
+    const before = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#'));
     for (const { op, input, result } of sent) {
       const replay = await record(op, input);
       expect(replay, `${MUTATION_OF[op]} ${input.eventId as string}`).toEqual({ ...result, duplicate: true });
@@ -345,7 +345,7 @@ describe('the referral funnel of one referrer and three referees', () => {
     // Replays racing each other: all answers agree, one event is stored.
     const racing = await Promise.all([0, 1, 2].map(() => record('invite', { eventId: 'inv-1', code, channel: 'SMS' })));
     for (const r of racing) expect(r).toEqual({ ...counted('B', 'INVITE', 'inv-1'), duplicate: true });
-    const after = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#'));
+    const after = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#'));
     expect(after).toEqual(before);
     await expectTotals();
   });
@@ -515,8 +515,8 @@ describe('concurrency', () => {
       const error = await fails(Q.click, { input: { eventId: 'conflict-2', code, channel: 'EMAIL' } }, { apiKey: true });
       expect(error.errorType).toBe('InternalError');
       expect(conflicts).toBeLessThan(100);
-      expect((await scanTable()).filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#')))
-        .toEqual(before.filter((i) => !String(i.pk).startsWith('AGGBATCH#') && !String(i.sk).startsWith('AGG#')));
+      expect((await scanTable()).filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#')))
+        .toEqual(before.filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#')));
       conflicts = 0;
       expect(await record('click', { eventId: 'conflict-2', code, channel: 'EMAIL' })).toMatchObject({ outcome: 'COUNTED', duplicate: false });
       expect(await getItem(`EXP#${exp}#U#${users[1]!}`, 'ASSIGN')).toMatchObject({ clicks: 2 });

@@ -8,9 +8,11 @@ export interface Subscription<T> {
   close(): Promise<void>;
 }
 
-export async function subscribe<T>(realtimeUrl: string, apiKey: string, query: string, variables: Record<string, unknown>, onData?: (data: T) => void): Promise<Subscription<T>> {
+/** `auth`: an API key, or `{ authorization }` with a user-pool token. */
+export async function subscribe<T>(realtimeUrl: string, auth: string | { authorization: string }, query: string, variables: Record<string, unknown>, onData?: (data: T) => void): Promise<Subscription<T>> {
   const host = new URL(realtimeUrl).host;
-  const header = Buffer.from(JSON.stringify({ host, 'x-api-key': apiKey })).toString('base64');
+  const credential = typeof auth === 'string' ? { 'x-api-key': auth } : { authorization: auth.authorization };
+  const header = Buffer.from(JSON.stringify({ host, ...credential })).toString('base64');
   const ws = new WebSocket(`${realtimeUrl}?header=${header}&payload=e30=`, ['graphql-ws']);
   const messages: T[] = [];
   const waiters: (() => void)[] = [];
@@ -19,7 +21,7 @@ export async function subscribe<T>(realtimeUrl: string, apiKey: string, query: s
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw)) as { type: string; id?: string; payload?: { data?: Record<string, T>; errors?: unknown } };
       if (msg.type === 'connection_ack') {
-        ws.send(JSON.stringify({ id: '1', type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: { host, 'x-api-key': apiKey } } } }));
+        ws.send(JSON.stringify({ id: '1', type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: { host, ...credential } } } }));
       } else if (msg.type === 'start_ack') done();
       else if (msg.type === 'data' && msg.payload?.data) {
         const value = Object.values(msg.payload.data)[0] as T;

@@ -11,7 +11,7 @@ describe('simulate flags', () => {
   it('has defaults for everything but the experiment', () => {
     expect(parseSimulateArgs(['--experiment', 'e1'])).toEqual({
       ok: true,
-      args: { experimentId: 'e1', users: 1000, lift: 0.1, durationSeconds: 30, graphqlUrl: 'http://localhost:4000/graphql', concurrency: 16, seed: undefined, json: false, settleSeconds: 30 },
+      args: { experimentId: 'e1', users: 1000, lift: 0.1, durationSeconds: 30, graphqlUrl: 'http://localhost:4000/graphql', concurrency: 16, seed: undefined, json: false, settleSeconds: 30, days: null, daySeconds: 6 },
     });
   });
 
@@ -19,11 +19,18 @@ describe('simulate flags', () => {
     const r = parseSimulateArgs(['--experiment=e2', '--users', '50', '--lift=0.25', '--duration', '2.5', '--concurrency', '4', '--seed', '7', '--settle', '5', '--json'], { PORT: '4100' });
     expect(r).toEqual({
       ok: true,
-      args: { experimentId: 'e2', users: 50, lift: 0.25, durationSeconds: 2.5, graphqlUrl: 'http://localhost:4100/graphql', concurrency: 4, seed: 7, json: true, settleSeconds: 5 },
+      args: { experimentId: 'e2', users: 50, lift: 0.25, durationSeconds: 2.5, graphqlUrl: 'http://localhost:4100/graphql', concurrency: 4, seed: 7, json: true, settleSeconds: 5, days: null, daySeconds: 6 },
     });
     const u = parseSimulateArgs(['--experiment', 'e', '--url', 'http://127.0.0.1:9999/graphql']);
     expect(u.ok && u.args.graphqlUrl).toBe('http://127.0.0.1:9999/graphql');
     expect(parseSimulateArgs(['--experiment', 'e', '--lift', '-0.5']).ok).toBe(true);
+  });
+
+  it('has a time-compressed mode: --days D of --day-seconds S each', () => {
+    const d = parseSimulateArgs(['--experiment', 'e', '--days', '7', '--day-seconds', '5']);
+    expect(d.ok && d.args).toMatchObject({ days: 7, daySeconds: 5, durationSeconds: 35 });
+    const defaults = parseSimulateArgs(['--experiment', 'e', '--days', '3']);
+    expect(defaults.ok && defaults.args).toMatchObject({ days: 3, daySeconds: 6, durationSeconds: 18 });
   });
 
   it.each([
@@ -44,6 +51,9 @@ describe('simulate flags', () => {
     [['--experiment', 'e', '--users', '5', '--users', '6'], /--users is given twice/],
     [['--experiment', 'e', '--json=yes'], /--json takes no value/],
     [['--experiment', 'e', '--users', '--lift', '2'], /--users needs a value/],
+    [['--experiment', 'e', '--days', '2', '--duration', '10'], /--days and --duration/],
+    [['--experiment', 'e', '--day-seconds', '2'], /--day-seconds needs --days/],
+    [['--experiment', 'e', '--days', '0'], /--days must be from 1/],
   ])('rejects %j', (argv, message) => {
     const r = parseSimulateArgs(argv as string[]);
     expect(r.ok).toBe(false);

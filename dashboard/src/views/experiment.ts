@@ -16,6 +16,7 @@ import { append, h, replaceChildren, setText } from '../dom.ts';
 import {
   formatClock,
   formatDateTime,
+  formatDecision,
   formatDecimal,
   formatInt,
   formatInterval,
@@ -30,6 +31,7 @@ import {
 } from '../format.ts';
 import { startLiveCounts, type LiveCounts, type LiveSource, type LiveStatus } from '../live.ts';
 import { href, STATUS_LABEL } from '../router.ts';
+import { analysisSections } from './analysis.ts';
 // The same lifecycle rule the admin Lambda applies (a DRAFT may be stopped, i.e. discarded).
 import { allowedActions, type ExperimentAction } from '../../../model/lifecycle.ts';
 
@@ -53,10 +55,11 @@ export const RESULT_COLUMNS: readonly { label: string; value: keyof ResultCells;
   { label: 'Rate (95% CI)', value: 'rate', interval: 'rateCi' },
   { label: 'Absolute lift (95% CI)', value: 'absoluteLift', interval: 'absoluteLiftCi' },
   { label: 'Relative lift (95% CI)', value: 'relativeLift', interval: 'relativeLiftCi' },
-  { label: 'p-value', value: 'pValue' },
-  { label: 'Adjusted p (Holm)', value: 'pValueAdjusted' },
+  { label: 'Decision', value: 'decision' },
+  { label: 'Always-valid p', value: 'sequentialPValue' },
+  { label: 'Fixed-horizon p (valid only at planned sample size)', value: 'pValue' },
+  { label: 'Fixed-horizon p, Holm (valid only at planned sample size)', value: 'pValueAdjusted' },
   { label: 'Chance to beat control', value: 'chanceToBeatControl' },
-  { label: 'Sequential p', value: 'sequentialPValue' },
   { label: 'Significant', value: 'significant' },
 ];
 
@@ -175,6 +178,21 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
     const resultsBody = h('div', { class: 'results-body' }, h('p', { class: 'muted' }, 'Loading results…'));
     const computedAt = h('span', { class: 'muted computed-at' });
     const refreshButton = h('button', { type: 'button', class: 'secondary', onclick: () => void loadResults() }, 'Refresh results');
+    // Phases: a change of weights after start opens a new one; each phase is analysed on its own.
+    // null = follow the current phase; a number = the phase the reader picked.
+    let selectedPhase: number | null = null;
+    let phaseCount = 0;
+    const phaseSelect = h('select', {
+      id: 'phase-select',
+      onchange: () => {
+        const value = Number(phaseSelect.value);
+        selectedPhase = value === phaseCount ? null : value;
+        void loadResults();
+      },
+    }) as HTMLSelectElement;
+    const phasePicker = h('label', { class: 'phase-picker', for: 'phase-select' }, 'Phase ', phaseSelect);
+    const resultsBanner = h('div', { class: 'results-banner', 'data-testid': 'results-banner' });
+    const decisionsBody = h('div', { class: 'decisions', 'data-testid': 'decisions' });
     const rateCanvas = h('canvas', { role: 'img', 'aria-label': 'Conversion rate per variant with 95% intervals; the same numbers are in the results table' });
     const cumulativeCanvas = h('canvas', {
       role: 'img',
@@ -184,14 +202,15 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
 
     replaceChildren(
       root,
-      h('p', { class: 'breadcrumb' }, h('a', { href: href.list(experiment.status) }, '← Experiments')),
+      h('p', { class: 'breadcrumb' }, h('a', { href: href.list(experiment.status) }, '← Experiments'), ' · ', h('a', { href: href.insights(experiment.id) }, 'Insights (SQL over the event lake)')),
       h('div', { class: 'page-head' }, h('div', {}, heading, statusBadge), actions),
       experiment.description ? h('p', { class: 'description' }, experiment.description) : null,
       actionMessage,
       srmSlot,
       section('live', 'Live funnel', liveStatus, scrollBox('Live funnel table', liveTable), liveUpdated, liveSummary),
       section('progress', 'Progress toward the planned sample size', progressBody),
-      section('results', 'Results', h('div', { class: 'toolbar' }, refreshButton, computedAt), resultsBody),
+      section('results', 'Results', h('div', { class: 'toolbar' }, phasePicker, refreshButton, computedAt), resultsBanner, decisionsBody, resultsBody),
+      analysisSections(ctx, experiment, (alert) => ctx.announce(`New alert: ${alert.kind}`)),
       section(
         'charts',
         'Charts',
@@ -235,6 +254,10 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
           row('Started', formatDateTime(experiment.startedAt)),
           row('Stopped', formatDateTime(experiment.stoppedAt)),
           row('End date', formatDateTime(experiment.endDate)),
+          row(
+            'Stop automatically',
+            [experiment.autoStop?.onDecision ? 'on a decision' : null, experiment.autoStop?.onEndDate ? 'at the end date' : null].filter(Boolean).join(', ') || 'no',
+          ),
           row('Id', h('code', {}, experiment.id)),
         ),
       );
@@ -316,7 +339,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
       lastResultsAt = Date.now();
       resultsBody.setAttribute('aria-busy', 'true');
       try {
-        const { results } = await ctx.api.request(GetResultsDocument, { experimentId: experiment.id });
+        const { results } = await ctx.api.request(GetResultsDocument, { experimentId: experiment.id, phase: selectedPhase });
         if (ctx.signal.aborted) return;
         if (!results) replaceChildren(resultsBody, h('p', { class: 'muted' }, 'No results yet.'));
         else showResults(results);
@@ -328,9 +351,53 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
       }
     }
 
+    function showPhases(r: Results): void {
+      if (selectedPhase === null) phaseCount = r.phase;
+      phaseCount = Math.max(phaseCount, r.phase);
+      const options = Array.from({ length: phaseCount }, (_, i) => i + 1).map((n) =>
+        h('option', { value: String(n) }, n === phaseCount ? `${n} (current)` : String(n)),
+      );
+      replaceChildren(phaseSelect, options);
+      phaseSelect.value = String(r.phase);
+      phaseSelect.disabled = phaseCount < 2;
+      const notes = [
+        h('p', { 'data-testid': 'phase-note' }, `Phase ${r.phase}${r.phase === phaseCount ? ' (current)' : ''}: only the users assigned in this phase and the referrals they brought, tested against this phase’s weights.`),
+        r.final ? h('p', { class: 'final-note', 'data-testid': 'final-note' }, 'Final readout: frozen when the experiment was stopped. Later events are kept but do not change it.') : null,
+      ];
+      replaceChildren(resultsBanner, notes);
+    }
+
+    function showDecisions(r: Results): void {
+      const treatments = r.variants.filter((v) => v.vsControl);
+      replaceChildren(
+        decisionsBody,
+        h('h3', {}, 'Decision per treatment'),
+        h(
+          'ul',
+          { class: 'plain decision-list' },
+          treatments.map((v) =>
+            h(
+              'li',
+              { 'data-variant': v.key, 'data-decision': v.vsControl!.decision },
+              h('strong', { class: 'decision', 'data-decision': v.vsControl!.decision }, `${v.key}: ${formatDecision(v.vsControl!.decision)}`),
+              v.vsControl!.decisionReason ? [' — ', h('span', { class: 'decision-reason' }, v.vsControl!.decisionReason)] : null,
+            ),
+          ),
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          'Decisions come from the always-valid (sequential) p-value, Holm-adjusted across treatments: safe to check at any time. ' +
+            'The fixed-horizon p-values are valid only at the planned sample size, looked at once.',
+        ),
+      );
+    }
+
     function showResults(r: Results): void {
       computedAt.textContent = `Computed at ${formatClock(r.computedAt)}`;
       computedAt.dataset.computedAt = r.computedAt;
+      showPhases(r);
+      showDecisions(r);
       replaceChildren(srmSlot, r.srm.mismatch ? srmWarning(r, experiment) : null);
       replaceChildren(progressBody, sampleSizeView(r));
       replaceChildren(resultsBody, resultsTable(r), funnelRatesTable(r, experiment.currency), metricsTable(r, experiment.currency));
@@ -339,6 +406,12 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
 
     void loadResults();
   }
+}
+
+/** A variant's weight during a phase (the experiment's current weight when phases are not known). */
+function phaseWeight(experiment: Experiment, phase: number, key: string): number | undefined {
+  const p = experiment.phases.find((x) => x.number === phase);
+  return (p?.weights ?? experiment.variants).find((x) => x.key === key)?.weight;
 }
 
 function srmWarning(r: Results, experiment: Experiment): HTMLElement {
@@ -368,7 +441,7 @@ function srmWarning(r: Results, experiment: Experiment): HTMLElement {
             h('th', { scope: 'row' }, v.key),
             h('td', { class: 'num' }, formatInt(v.users)),
             h('td', { class: 'num' }, total ? formatPercent(v.users / total, 1) : MISSING),
-            h('td', { class: 'num' }, formatPercent(experiment.variants.find((x) => x.key === v.key)?.weight, 1)),
+            h('td', { class: 'num' }, formatPercent(phaseWeight(experiment, r.phase, v.key), 1)),
           ),
         ),
       ),
@@ -396,8 +469,9 @@ function sampleSizeView(r: Results): Node {
     h(
       'p',
       { class: 'hint' },
-      `Planned to detect a ${formatSignedPercent(s.minimumDetectableEffect, 1)} relative lift at α = ${r.alpha} with 80% power. ` +
-        (fraction >= 1 ? 'The planned sample size is reached.' : 'Stopping early on a “significant” fixed-horizon p-value inflates false positives; the sequential p-value is safe to watch.'),
+      `Planned for the always-valid test to detect a ${formatSignedPercent(s.minimumDetectableEffect, 1)} relative lift at α = ${r.alpha} with 80% power` +
+        (s.fixedHorizonUsersPerVariant ? ` (a single fixed-horizon look would need ${formatInt(s.fixedHorizonUsersPerVariant)} per variant). ` : '. ') +
+        (fraction >= 1 ? 'The planned sample size is reached.' : 'The decision is safe to check at any time; the fixed-horizon p-value is not.'),
     ),
   );
 }

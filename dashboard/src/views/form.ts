@@ -33,6 +33,8 @@ interface Draft {
   currency: string;
   minimumDetectableEffect: string;
   endDate: string;
+  autoStopOnDecision: boolean;
+  autoStopOnEndDate: boolean;
 }
 
 const NEW_DRAFT = (): Draft => ({
@@ -48,6 +50,8 @@ const NEW_DRAFT = (): Draft => ({
   currency: 'USD',
   minimumDetectableEffect: '0.1',
   endDate: '',
+  autoStopOnDecision: false,
+  autoStopOnEndDate: false,
 });
 
 function toLocalInput(iso: string | null): string {
@@ -69,7 +73,28 @@ function draftOf(e: ExperimentFieldsFragment): Draft {
     currency: e.currency,
     minimumDetectableEffect: e.minimumDetectableEffect === null ? '' : String(e.minimumDetectableEffect),
     endDate: toLocalInput(e.endDate),
+    autoStopOnDecision: e.autoStop?.onDecision ?? false,
+    autoStopOnEndDate: e.autoStop?.onEndDate ?? false,
   };
+}
+
+/** The auto-stop policy: what the scheduled analysis may stop a running experiment for. */
+function autoStopFieldset(draft: Draft): HTMLElement {
+  const box = (id: string, label: string, checked: boolean, set: (x: boolean) => void, hint: string) =>
+    h(
+      'div',
+      { class: 'checkbox' },
+      h('input', { type: 'checkbox', id, checked, onchange: (e: Event) => set((e.target as HTMLInputElement).checked), 'aria-describedby': `${id}-hint` }),
+      h('label', { for: id }, label),
+      h('p', { class: 'hint', id: `${id}-hint` }, hint),
+    );
+  return h(
+    'fieldset',
+    { class: 'auto-stop', id: fieldId('autoStop') },
+    h('legend', {}, 'Stop automatically'),
+    box('f-autoStop-onDecision', 'When every treatment has a decision', draft.autoStopOnDecision, (x) => (draft.autoStopOnDecision = x), 'The scheduled analysis stops the experiment once the always-valid test has decided every treatment.'),
+    box('f-autoStop-onEndDate', 'When the end date has passed', draft.autoStopOnEndDate, (x) => (draft.autoStopOnEndDate = x), 'A paused experiment is never stopped automatically.'),
+  );
 }
 
 /** A DOM id for a field path: `variants[1].weight` → `f-variants-1-weight`. */
@@ -253,6 +278,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         field('minimumDetectableEffect', 'Minimum detectable effect', input(draft.minimumDetectableEffect, { inputmode: 'decimal' }, (x) => (draft.minimumDetectableEffect = x)), 'Relative lift to size the test for, e.g. 0.1 = 10%'),
       ),
       field('endDate', 'End date (optional)', input(draft.endDate, { type: 'datetime-local' }, (x) => (draft.endDate = x)), 'Your local time'),
+      autoStopFieldset(draft),
       h('div', { class: 'form-actions' }, submit, h('a', { class: 'button secondary', href: existing ? href.experiment(existing.id) : href.list() }, 'Cancel')),
     );
     renderVariants();
@@ -331,6 +357,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         if (draft.currency.trim() !== '') create.currency = draft.currency.trim();
         if (mde !== null && mde !== undefined) create.minimumDetectableEffect = mde;
         if (endDate) create.endDate = endDate;
+        create.autoStop = { onDecision: draft.autoStopOnDecision, onEndDate: draft.autoStopOnEndDate };
         return { create, problems: [] };
       }
       const update: UpdateExperimentInput = {
@@ -341,6 +368,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         variants,
         minimumDetectableEffect: mde ?? null,
         endDate,
+        autoStop: { onDecision: draft.autoStopOnDecision, onEndDate: draft.autoStopOnEndDate },
       };
       if (coverage !== null && coverage !== undefined) update.coverage = coverage;
       if (!started) {

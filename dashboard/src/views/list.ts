@@ -1,5 +1,6 @@
 // Experiments by status: one tab per status (links, so that each tab has its own address).
-import { ListExperimentsDocument, type ExperimentStatus, type ListExperimentsQuery } from '../../../generated/graphql.ts';
+import { GetAlertsDocument, ListExperimentsDocument, type ExperimentStatus, type ListExperimentsQuery } from '../../../generated/graphql.ts';
+import { ALERT_LABEL } from './analysis.ts';
 import { errorMessage, type ViewContext } from '../context.ts';
 import { append, h, replaceChildren } from '../dom.ts';
 import { formatDateTime, formatPercent } from '../format.ts';
@@ -34,6 +35,25 @@ export function renderList(ctx: ViewContext, root: HTMLElement, status: Experime
 
   const items: Item[] = [];
   let nextToken: string | null = null;
+  // Running experiments show their open alerts (those of the current run of the experiment).
+  const withAlerts = status === 'RUNNING';
+  const alertCells = new Map<string, HTMLTableCellElement>();
+  const alertCell = (id: string) => {
+    let td = alertCells.get(id);
+    if (!td) {
+      td = h('td', { class: 'alerts-cell', 'data-experiment': id }, '…');
+      alertCells.set(id, td);
+      void ctx.api
+        .request(GetAlertsDocument, { experimentId: id, limit: 10 })
+        .then(({ alerts }) => {
+          if (ctx.signal.aborted) return;
+          const kinds = alerts.items.map((a) => a.kind);
+          replaceChildren(td!, kinds.length ? kinds.map((k) => h('span', { class: 'alert-badge', 'data-kind': k }, ALERT_LABEL[k] ?? k)) : 'none');
+        })
+        .catch(() => replaceChildren(td!, '?'));
+    }
+    return td;
+  };
 
   const table = () =>
     h(
@@ -43,7 +63,7 @@ export function renderList(ctx: ViewContext, root: HTMLElement, status: Experime
       h(
         'thead',
         {},
-        h('tr', {}, ['Name', 'Variants', 'Control', 'Coverage', 'Created', 'Started'].map((c) => h('th', { scope: 'col' }, c))),
+        h('tr', {}, ['Name', 'Variants', 'Control', 'Coverage', 'Created', 'Started', ...(withAlerts ? ['Alerts'] : [])].map((c) => h('th', { scope: 'col' }, c))),
       ),
       h(
         'tbody',
@@ -58,6 +78,7 @@ export function renderList(ctx: ViewContext, root: HTMLElement, status: Experime
             h('td', { class: 'num' }, formatPercent(e.coverage, 0)),
             h('td', {}, formatDateTime(e.createdAt)),
             h('td', {}, formatDateTime(e.startedAt)),
+            withAlerts ? alertCell(e.id) : null,
           ),
         ),
       ),

@@ -23,3 +23,15 @@ export {
 export { sampleRatioMismatch, SRM_P_VALUE_THRESHOLD, type SrmResult } from './srm.ts';
 export { welchTTest, meanOf, varianceOf, type MomentSums, type WelchResult } from './welch.ts';
 export { requiredSampleSizePerVariant, sampleSizePerVariantExact, twoProportionPower, type SampleSizeInput } from './sampleSize.ts';
+export { differenceConfidenceSequence, confidenceSequenceHalfWidth } from './confidenceSequence.ts';
+export {
+  sequentialSampleSizePerVariant,
+  sequentialPowerAtLook,
+  msprtCriticalZ,
+  relativeEffectScaleFor,
+  TAU_PER_MDE,
+  type SequentialPlanInput,
+} from './sequentialSampleSize.ts';
+export { decide, DECISIONS, type Decision, type DecisionInput, type DecisionOutput, type TreatmentDecision, type SequentialPlan } from './decision.ts';
+export { funnel, isReferrer, type FunnelTotals, type FunnelOutput } from './funnel.ts';
+export { computePhaseResults, phaseStatsInput, phaseVariants, DEFAULT_ALPHA, type ResultsInput, type ResultsOutput, type PhaseInfo, type VariantTotals } from './results.ts';

@@ -1,6 +1,7 @@
 // A Lambda data source run in-process: the handler module is imported once and called with the
 // request's payload, as AppSync's Invoke would. JSON round trips stand in for the wire so that a
 // handler can neither see nor return anything AppSync could not serialise.
+import { isConnectionFailure, withoutAddresses } from '../../dynamodb/unavailable.ts';
 import { isRecord } from '../../values.ts';
 import type { DataSourceInvoker } from '../run-resolver.ts';
 
@@ -29,7 +30,9 @@ export function createLambdaDataSource(name: string, load: () => Promise<LambdaH
       }
       return { ok: true, result: wire(await fn(wire(request.payload), context)) };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Internal endpoints (DynamoDB Local's port, say) stay out of what clients see.
+      const raw = error instanceof Error ? error.message : String(error);
+      const message = isConnectionFailure(raw) ? withoutAddresses(raw) : raw;
       return { ok: false, error: { type: 'Lambda:Unhandled', message } };
     }
   };

@@ -4,7 +4,7 @@
 // the util.appendError entries). TypeScript is first bundled with the esbuild flags AppSync
 // documents for APPSYNC_JS (single-file ESM, @aws-appsync/* external, inline source map).
 //
-//   evaluateCode({ code, function, context, language?, resolveDir?, timeoutMs? }): EvaluateCodeOutput
+//   evaluateCode({ code, function, context, language?, resolveDir?, timeoutMs? }): Promise<EvaluateCodeOutput>
 //   bundleTypeScript(code, resolveDir?): string   (bundled JS; throws CompileError)
 //
 // TypeScript that does not compile is reported like code AppSync cannot parse: an `error` whose
@@ -59,7 +59,7 @@ function parseContext(text: string): EvaluationContext {
   return parsed as EvaluationContext;
 }
 
-export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeOutput {
+export async function evaluateCode(input: EvaluateCodeInput): Promise<EvaluateCodeOutput> {
   if (input.function !== 'request' && input.function !== 'response') {
     throw new EvaluateCodeRequestError(`function must be "request" or "response", got "${input.function}"`);
   }
@@ -76,7 +76,7 @@ export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeOutput {
   if (code.length < 1 || code.length > MAX_CODE_LENGTH) {
     throw new EvaluateCodeRequestError(`code must be 1..${MAX_CODE_LENGTH} characters, got ${code.length}`);
   }
-  const run = evaluate(code, input.function, ctx, { timeoutMs: input.timeoutMs });
+  const run = await evaluate(code, input.function, ctx, { timeoutMs: input.timeoutMs });
   const common = { logs: run.logs, stash: JSON.stringify(run.stash), outErrors: JSON.stringify(run.appendedErrors) };
   const { outcome } = run;
   if (outcome.kind === 'error') {

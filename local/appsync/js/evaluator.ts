@@ -3,7 +3,7 @@
 //
 // For the host (run-resolver.ts plugs `evaluate` in as its JsEngine):
 //
-//   evaluate(code, 'request' | 'response', ctx, { timeoutMs?, scriptName? }): EvaluationOutcome
+//   evaluate(code, 'request' | 'response', ctx, { timeoutMs?, scriptName? }): Promise<EvaluationOutcome>
 //
 //   - `code` is the bundled single-file ESM the deployment uses; it may import
 //     `@aws-appsync/utils` and `@aws-appsync/utils/dynamodb` (and nothing else).
@@ -11,26 +11,29 @@
 //     request, info, env). `ctx.args` aliases `ctx.arguments` inside the handler. `authType`
 //     (an AppSync mode such as "AWS_IAM" or its display form "IAM Authorization") is what
 //     util.authType() answers; without it the mode is inferred from the identity's shape.
-//   - Synchronous. Each call runs in an isolated `node:vm` context that holds only the standard
-//     JS built-ins plus util, runtime, extensions and console: no process, require, timers or
-//     eval. Compiled scripts are cached by a hash of the code; contexts are pooled per script, with
-//     a fresh instance of the user's module and a fresh evaluation state on every call.
+//   - Each call runs in a worker thread (evaluator-pool.ts, evaluator-worker.mjs), in a `node:vm`
+//     context that holds only the standard JS built-ins plus util, runtime, extensions and
+//     console: no process, require, timers or eval, and no object of the host's realm. Compiled
+//     scripts are cached by the code; a worker keeps one locked-down context per script
+//     (runtime/lockdown.ts), with a fresh instance of the user's module and a fresh evaluation
+//     state on every call, and nothing a call leaves on the global object survives it.
 //   - The result is `outcome` (a value, an early return, or an error that aborted the handler)
 //     plus what the handler left behind: the stash after the call, util.appendError entries,
 //     the log lines ("INFO - code.js:13:5: \"text\""), and `extensions`, whose keys appear only
 //     when used: subscriptionFilter, subscriptionInvalidationFilter, invalidateSubscriptions[],
 //     evictFromApiCache[] ({typeName, fieldName, keys}) and responseHeaders (util.http).
-//   - Everything crossing the vm boundary is copied through JSON text, so results are plain
-//     data with this realm's prototypes; `undefined` results become null.
+//   - Everything crossing the boundary is copied through JSON text (AppSync's own data model), so
+//     results are plain data with this realm's prototypes; `undefined` results become null.
 //   - A handler that runs longer than `timeoutMs` (default 1000) is stopped and reported as an
-//     error with source "timeout".
-import { randomBytes } from 'node:crypto';
-import vm from 'node:vm';
+//     error with source "timeout"; one that allocates past the worker's heap (WORKER_HEAP_MB) is
+//     stopped with source "memory". Either way only that evaluation fails; the logs it wrote
+//     before are lost with its worker.
 import { compile, CompileError, type CodeError, type CompiledCode } from './compile.ts';
-import { RUNTIME_SCRIPT_NAME, runtimeScript } from './runtime-bundle.ts';
+import { runInWorker } from './evaluator-pool.ts';
 import { originalPosition } from './sourcemap.ts';
 
 export { compiledScriptCount } from './compile.ts';
+export { stopEvaluatorWorkers, WORKER_HEAP_MB } from './evaluator-pool.ts';
 export type { CodeError } from './compile.ts';
 
 export interface EvaluationContext {
@@ -55,7 +58,7 @@ export interface EvaluationContext {
   authType?: string | null;
 }
 
-export type ErrorSource = 'util.error' | 'unauthorized' | 'runtime' | 'timeout' | 'compile';
+export type ErrorSource = 'util.error' | 'unauthorized' | 'runtime' | 'timeout' | 'memory' | 'compile';
 
 export interface EvaluationError {
   message: string;
@@ -106,17 +109,12 @@ interface RawLog {
 }
 
 interface RawResult {
-  outcome: HandlerOutcome | null;
+  outcome: HandlerOutcome;
   stash: Record<string, unknown>;
   appendedErrors: AppendedError[];
   logs: RawLog[];
   extensions: Record<string, unknown>;
 }
-
-const invokeScript = new vm.Script('__appsync_invoke__()', { filename: RUNTIME_SCRIPT_NAME });
-const snapshotScript = new vm.Script('__appsync_snapshot__()', { filename: RUNTIME_SCRIPT_NAME });
-
-const randomHex = (n: number): string => randomBytes(n).toString('hex');
 
 /**
  * V8 places a method call at its property name (the `log` of `console.log`); AWS reports where
@@ -141,46 +139,11 @@ function formatLog(log: RawLog, compiled: CompiledCode): string {
   return `${log.level} - ${where}: ${log.text}`;
 }
 
-// Contexts are reused per compiled script: making one and loading the runtime into it costs about
-// 0.3 ms, several times the handler itself. Reuse is safe because each evaluation starts from a
-// fresh evaluation state and a fresh instance of the user's module (runtime/entry.ts), and every
-// value crosses the boundary as JSON text. A context whose evaluation timed out is dropped.
-// microtaskMode afterEvaluate: promise callbacks run inside the timed call, never later on the
-// host's queue where an endless one would hang the process.
-const POOL_SIZE = 4;
-const pools = new Map<string, vm.Context[]>();
-
-function acquireContext(compiled: CompiledCode): vm.Context {
-  const idle = pools.get(compiled.hash)?.pop();
-  if (idle) return idle;
-  const sandbox = vm.createContext({ __appsync_host__: { randomHex, scriptName: compiled.scriptName } }, {
-    codeGeneration: { strings: false, wasm: false },
-    microtaskMode: 'afterEvaluate',
-  });
-  runtimeScript().runInContext(sandbox);
-  compiled.script.runInContext(sandbox);
-  return sandbox;
-}
-
-function releaseContext(compiled: CompiledCode, sandbox: vm.Context): void {
-  let pool = pools.get(compiled.hash);
-  if (!pool) {
-    if (pools.size >= 500) pools.delete(pools.keys().next().value as string);
-    pool = [];
-    pools.set(compiled.hash, pool);
-  }
-  if (pool.length < POOL_SIZE) pool.push(sandbox);
-}
-
 function errorOnly(error: EvaluationError, stash: Record<string, unknown>, started: number): EvaluationOutcome {
   return { outcome: { kind: 'error', error }, stash, appendedErrors: [], logs: [], extensions: {}, durationMs: performance.now() - started };
 }
 
-function isTimeout(e: unknown): boolean {
-  return (e as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
-}
-
-export function evaluate(code: string, fn: 'request' | 'response', ctx: EvaluationContext, opts: EvaluateOptions = {}): EvaluationOutcome {
+export async function evaluate(code: string, fn: 'request' | 'response', ctx: EvaluationContext, opts: EvaluateOptions = {}): Promise<EvaluationOutcome> {
   const started = performance.now();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const { authType = null, ...context } = ctx;
@@ -192,28 +155,24 @@ export function evaluate(code: string, fn: 'request' | 'response', ctx: Evaluati
     if (!(e instanceof CompileError)) throw e;
     return errorOnly({ message: e.message, errorType: null, data: null, errorInfo: null, source: 'compile', codeErrors: e.codeErrors }, inputStash, started);
   }
-
-  const sandbox = acquireContext(compiled);
-  sandbox.__appsync_request__ = JSON.stringify({ fn, ctx: context, authType });
-
-  let raw: RawResult;
-  try {
-    raw = JSON.parse(invokeScript.runInContext(sandbox, { timeout: timeoutMs }) as string) as RawResult;
-    releaseContext(compiled, sandbox);
-  } catch (e) {
-    if (!isTimeout(e)) throw e;
-    try {
-      raw = JSON.parse(snapshotScript.runInContext(sandbox, { timeout: 100 }) as string) as RawResult;
-    } catch {
-      raw = { outcome: null, stash: inputStash, appendedErrors: [], logs: [], extensions: {} };
-    }
-    raw.outcome = {
-      kind: 'error',
-      error: { message: `Execution timed out after ${timeoutMs} ms`, errorType: null, data: null, errorInfo: null, source: 'timeout' },
-    };
+  const reply = await runInWorker({
+    hash: compiled.hash,
+    source: compiled.source,
+    scriptName: compiled.scriptName,
+    request: JSON.stringify({ fn, ctx: context, authType }),
+    timeoutMs,
+  });
+  if (reply.kind === 'compileError') {
+    return errorOnly({ message: `The code contains one or more errors: ${reply.message}`, errorType: null, data: null, errorInfo: null, source: 'compile', codeErrors: [] }, inputStash, started);
   }
+  if (reply.kind === 'stopped') {
+    // The worker was ended: what the handler logged before is gone with it.
+    const source: ErrorSource = reply.reason === 'timeout' ? 'timeout' : reply.reason === 'memory' ? 'memory' : 'runtime';
+    return errorOnly({ message: reply.message, errorType: null, data: null, errorInfo: null, source }, inputStash, started);
+  }
+  const raw = JSON.parse(reply.json) as RawResult;
   return {
-    outcome: raw.outcome as HandlerOutcome,
+    outcome: raw.outcome,
     stash: raw.stash,
     appendedErrors: raw.appendedErrors,
     logs: raw.logs.map((l) => formatLog(l, compiled)),

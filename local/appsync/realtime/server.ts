@@ -1,6 +1,6 @@
 // The realtime endpoint of the local AppSync: AppSync's WebSocket protocol (see protocol.ts) with
 // per-start authorization, schema validation, field auth, subscription resolvers (enhanced filters)
-// and `@aws_subscribe` fan-out of published mutation results. Generic: it serves any schema.
+// and `@aws_subscribe` fan-out of published mutation results (fan-out.ts). Generic: it serves any schema.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -8,7 +8,6 @@ import {
   getVariableValues,
   GraphQLError,
   Kind,
-  parse,
   specifiedRules,
   validate,
   type DocumentNode,
@@ -21,15 +20,16 @@ import {
 } from 'graphql';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Principal, RequestHeaders, RequestInfo } from '../auth/index.ts';
+import { budgetError, DEFAULT_LIMITS, operationCost, parseWithinBudget, type RequestLimits } from '../limits.ts';
 import { selectionSetGraphQL, selectionSetList } from '../selection.ts';
-import { compileFilter, FilterValidationError, matchesFilter, type CompiledFilter } from './filter.ts';
-import { mutationSelection, projectPayload, shapeResponse, subscribeDirectives } from './payload.ts';
+import { createFanOut } from './fan-out.ts';
+import { compileFilter, FilterValidationError, type CompiledFilter } from './filter.ts';
+import { subscribeDirectives } from './payload.ts';
 import {
   ackMessage,
   CLIENT,
   completeMessage,
   connectionErrorMessage,
-  dataMessage,
   ERRORS,
   errorMessage,
   handshakeAuth,
@@ -81,6 +81,10 @@ export interface RealtimeServerOptions {
   keepAliveMs?: number;
   /** connectionTimeoutMs announced in connection_ack (default 300 000). */
   connectionTimeoutMs?: number;
+  /** A socket that sends no connection_init within this long is closed (default: connectionTimeoutMs). */
+  initTimeoutMs?: number;
+  /** Clock for token expiry (tests). */
+  now?(): number;
   /** AppSync's per-connection subscription limit (default 100). */
   maxSubscriptionsPerConnection?: number;
   /** The GraphQL endpoint path signatures cover; default: the upgrade path without its `/realtime` suffix. */
@@ -94,6 +98,8 @@ export interface RealtimeServerOptions {
   maxMessageBytes?: number;
   /** Time budget of one fan-out slice before yielding to the event loop (default 8 ms). */
   fanOutSliceMs?: number;
+  /** Local budgets on a start's document (aliases, fields after fragment expansion). */
+  limits?: Partial<RequestLimits>;
   /** Diagnostics (unexpected failures). Default: console.error. */
   onError?(error: unknown, context: string): void;
 }
@@ -144,17 +150,11 @@ interface Connection {
   readonly auth: Promise<{ principal: Principal } | { error: ProtocolError }>;
   acknowledged: boolean;
   closed: boolean;
+  /** Closes the socket if connection_init does not come in time. */
+  initTimer: NodeJS.Timeout | undefined;
   /** Ids of subscriptions being started (between start and start_ack). */
   readonly pending: Set<string>;
   readonly active: Map<string, Subscription>;
-}
-
-interface PublishJob {
-  mutation: string;
-  payload: unknown;
-  subscribers: Subscription[];
-  next: number;
-  projections: Map<string, string>;
 }
 
 interface StartPayload {
@@ -182,6 +182,16 @@ function lowerHeaders(headers: Record<string, string>): Record<string, string> {
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
   return out;
 }
+
+/** When the principal's credential stops being valid (a JWT's `exp`), in epoch ms; undefined when it does not expire. */
+function expiresAt(principal: Principal): number | undefined {
+  if (principal.mode !== 'AMAZON_COGNITO_USER_POOLS') return undefined;
+  const exp = (principal.identity.claims as { exp?: unknown }).exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}
+
+/** AppSync's answer to a request made with an expired JWT (as reported by AppSync SDK users). */
+const TOKEN_EXPIRED: ProtocolError = { errorType: 'UnauthorizedException', message: 'Token has expired.' };
 
 function authFailure(error: unknown): ProtocolError | null {
   if (!(error instanceof Error)) return null;
@@ -233,6 +243,9 @@ function rootField(
   return undefined;
 }
 
+/** A start on a connection whose handshake token has expired since. */
+class ExpiredConnection extends Error {}
+
 class StartError extends Error {
   constructor(readonly errors: ProtocolError[]) {
     super(errors[0]?.message ?? 'start failed');
@@ -243,19 +256,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const { schema } = options;
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
   const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+  const initTimeoutMs = options.initTimeoutMs ?? connectionTimeoutMs;
+  const now = options.now ?? Date.now;
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS;
   const sliceMs = options.fanOutSliceMs ?? 8;
   const principalKey = options.principalKey ?? defaultPrincipalKey;
   const report = options.onError ?? ((error: unknown, context: string) => console.error(`[realtime] ${context}:`, error));
   const subscriptionType = schema.getSubscriptionType();
-  const mutationType = schema.getMutationType();
   const subscribes = subscribeDirectives(schema);
 
   const registry = new SubscriptionRegistry<Subscription>();
   const connections = new Set<Connection>();
   const documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
-  const queue: PublishJob[] = [];
-  let draining = false;
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   let closed = false;
   const stats: RealtimeStats = { connections: 0, subscriptions: 0, published: 0, delivered: 0, queued: 0 };
 
@@ -282,10 +295,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (cached) return cached;
     let entry: { document: DocumentNode } | { errors: readonly GraphQLError[] };
     try {
-      const document = parse(query);
+      const document = parseWithinBudget(query, limits);
+      if (!('kind' in document)) throw new StartError([{ errorType: document.errorType!, message: document.message }]);
+      // The local budgets first: measuring is linear in the document, validating a pathological one may not be.
+      for (const def of document.definitions) {
+        if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+        const over = budgetError(operationCost(document, def, new Set()), 0, limits);
+        if (over) throw new StartError([{ errorType: over.errorType!, message: over.message }]);
+      }
       const errors = validate(schema, document, specifiedRules);
       entry = errors.length ? { errors } : { document };
     } catch (error) {
+      if (error instanceof StartError) throw error;
       entry = { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
     }
     if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
@@ -316,7 +337,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           return { error: failure ?? { errorType: 'InternalFailure', message: 'An internal failure occurred while authorizing the connection.' } };
         },
       );
-    const connection: Connection = { ws, handshake, sourceIp, auth, acknowledged: false, closed: false, pending: new Set(), active: new Map() };
+    const connection: Connection = { ws, handshake, sourceIp, auth, acknowledged: false, closed: false, initTimer: undefined, pending: new Set(), active: new Map() };
+    // A socket that never initialises would otherwise hold its slot (and its memory) forever.
+    connection.initTimer = setTimeout(() => {
+      if (connection.acknowledged || connection.closed) return;
+      send(connection, connectionErrorMessage([{ errorType: 'ConnectionTimeoutError', message: `No connection_init within ${initTimeoutMs} ms` }]));
+      connection.ws.close(4408, 'Connection initialisation timeout');
+      dropConnection(connection);
+    }, initTimeoutMs);
+    connection.initTimer.unref();
     connections.add(connection);
     stats.connections = connections.size;
     ws.on('message', (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary));
@@ -327,6 +356,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   function dropConnection(connection: Connection): void {
     if (connection.closed) return;
     connection.closed = true;
+    clearTimeout(connection.initTimer);
     connection.pending.clear();
     for (const sub of connection.active.values()) registry.remove(sub);
     connection.active.clear();
@@ -380,6 +410,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (!(await authorizedConnection(connection))) return;
     const first = !connection.acknowledged;
     connection.acknowledged = true;
+    clearTimeout(connection.initTimer);
     send(connection, ackMessage(connectionTimeoutMs));
     if (first) send(connection, KEEP_ALIVE_MESSAGE);
   }
@@ -427,7 +458,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       send(connection, startAckMessage(id));
     } catch (error) {
       if (!connection.pending.delete(id) || connection.closed) return;
-      if (error instanceof StartError) send(connection, errorMessage(id, error.errors));
+      if (error instanceof ExpiredConnection) {
+        // The connection's own token has expired: nothing it starts can be trusted any more.
+        send(connection, errorMessage(id, [TOKEN_EXPIRED]));
+        connection.ws.close(1000);
+        dropConnection(connection);
+      } else if (error instanceof StartError) send(connection, errorMessage(id, error.errors));
       else {
         report(error, `start ${id}`);
         send(connection, errorMessage(id, [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }]));
@@ -442,6 +478,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // No per-start authorization: the connection's identity applies.
       const result = await connection.auth;
       if ('error' in result) throw new StartError([result.error]);
+      // The handshake's token was checked when the socket opened; it must still be valid now.
+      const expiry = expiresAt(result.principal);
+      if (expiry !== undefined && now() >= expiry) throw new ExpiredConnection();
       return { principal: result.principal, headers: lowerHeaders(connection.handshake.headers) };
     }
     const headers: Record<string, string> = {};
@@ -554,92 +593,25 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     };
   }
 
-  // ---- fan-out -----------------------------------------------------------------------------
+  // ---- fan-out (fan-out.ts) ------------------------------------------------------------------
 
-  function publish(mutationFieldName: string, payload: unknown, mutationDocument?: DocumentNode | OperationDefinitionNode): void {
-    if (closed) return;
-    stats.published += 1;
-    if (!registry.listensTo(mutationFieldName)) return;
-    // AppSync publishes the mutation's response, not the resolver's raw value.
-    const mutationField = mutationType?.getFields()[mutationFieldName];
-    const tree = mutationDocument ? mutationSelection(mutationDocument, mutationFieldName) : null;
-    const response = mutationField ? shapeResponse(schema, payload, mutationField.type, tree) : payload;
-    if (response === null || response === undefined) return;
-    const subscribers = registry.candidates(mutationFieldName, response);
-    if (subscribers.length === 0) return;
-    queue.push({ mutation: mutationFieldName, payload: response, subscribers, next: 0, projections: new Map() });
-    stats.queued = queue.length;
-    if (!draining) {
-      draining = true;
-      setImmediate(drain);
-    }
-  }
-
-  function deliver(job: PublishJob, sub: Subscription): void {
-    if (sub.connection.closed || sub.connection.active.get(sub.id) !== sub) return;
-    if (!matchesFilter(sub.filter, job.payload)) return;
-    let payloadJson = job.projections.get(sub.projectionKey);
-    if (payloadJson === undefined) {
-      payloadJson = projectPayload(schema, {
-        document: sub.document,
-        operationName: sub.operationName,
-        variables: sub.variables,
-        fieldName: sub.fieldName,
-        allowed: (typeName, fieldName) => options.allowed(sub.principal, typeName, fieldName),
-      }, job.payload);
-      job.projections.set(sub.projectionKey, payloadJson);
-    }
-    if (send(sub.connection, dataMessage(sub.id, payloadJson))) stats.delivered += 1;
-  }
-
-  /** Delivers queued publishes in order, yielding to the event loop every `sliceMs`. */
-  function drain(): void {
-    const started = performance.now();
-    let sinceCheck = 0;
-    while (queue.length > 0 && !closed) {
-      const job = queue[0]!;
-      while (job.next < job.subscribers.length) {
-        const sub = job.subscribers[job.next]!;
-        job.next += 1;
-        try {
-          deliver(job, sub);
-        } catch (error) {
-          report(error, `delivering ${job.mutation} to ${sub.id}`);
-        }
-        sinceCheck += 1;
-        if (sinceCheck >= 32) {
-          sinceCheck = 0;
-          if (performance.now() - started > sliceMs) {
-            setImmediate(drain);
-            return;
-          }
-        }
-      }
-      queue.shift();
-      stats.queued = queue.length;
-    }
-    draining = false;
-  }
-
-  function invalidate(subscriptionField: string, payload: unknown): number {
-    let count = 0;
-    for (const sub of registry.onField(subscriptionField)) {
-      if (sub.invalidationFilter === null || !matchesFilter(sub.invalidationFilter, payload)) continue;
-      sub.connection.active.delete(sub.id);
-      registry.remove(sub);
-      send(sub.connection, completeMessage(sub.id));
-      count += 1;
-    }
-    stats.subscriptions = registry.size;
-    return count;
-  }
+  const fanOut = createFanOut<Subscription>({
+    schema,
+    registry,
+    stats,
+    sliceMs,
+    report,
+    isClosed: () => closed,
+    allowed: options.allowed,
+    send: (sub, text) => send(sub.connection, text),
+  });
+  const { publish, invalidate } = fanOut;
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
     clearInterval(keepAlive);
-    queue.length = 0;
-    stats.queued = 0;
+    fanOut.clear();
     const sockets = [...connections].map((c) => c.ws);
     await Promise.all(
       sockets.map(

@@ -51,6 +51,7 @@ describe('validateCreate: a valid input', () => {
       goalMetric: 'CONVERTING_REFERRER_RATE',
       fraudRules: DEFAULT_FRAUD_SETTINGS,
       endDate: null,
+      autoStop: { onDecision: false, onEndDate: false },
       startedAt: null,
       stoppedAt: null,
       createdAt: NOW.toISOString(),

@@ -41,6 +41,7 @@ export function experiment(overrides: Partial<Experiment> = {}): Experiment {
     minimumDetectableEffect: null,
     goalMetric: 'CONVERTING_REFERRER_RATE',
     fraudRules: { ...DEFAULT_FRAUD_SETTINGS },
+    autoStop: { onDecision: false, onEndDate: false },
     endDate: null,
     startedAt: null,
     stoppedAt: null,

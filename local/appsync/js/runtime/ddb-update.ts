@@ -6,33 +6,30 @@
 import { toDynamoDB, type AttributeValue } from './dynamodb-values.ts';
 import { isMap } from './values.ts';
 
-export const OP = '__appsyncUpdateOperation';
-export interface UpdateOperation {
-  [OP]: true;
-  _type: 'add' | 'remove' | 'replace' | 'increment' | 'decrement' | 'append' | 'prepend' | 'updateListItem';
-  value?: unknown;
-  index?: number;
-}
-
-const op = (_type: UpdateOperation['_type'], value?: unknown, index?: number): UpdateOperation => {
-  const o: UpdateOperation = { [OP]: true, _type };
-  if (value !== undefined) o.value = value;
-  if (index !== undefined) o.index = index;
-  return o;
-};
+// The helpers return AWS's own plain objects (a resolver can log, stash or return them, so their
+// shape is observable): {"type":"OPERATION_ADD","value":…}, {"type":"OPERATION_INCREMENT","by":…},
+// {"type":"OPERATION_APPEND","items":[…]}, {"type":"OPERATION_UPDATE_LIST_ITEM","value":…,"index":…}.
+export type UpdateOperation =
+  | { type: 'OPERATION_ADD' | 'OPERATION_REPLACE'; value: unknown }
+  | { type: 'OPERATION_REMOVE' }
+  | { type: 'OPERATION_INCREMENT' | 'OPERATION_DECREMENT'; by?: number }
+  | { type: 'OPERATION_APPEND' | 'OPERATION_PREPEND'; items: unknown }
+  | { type: 'OPERATION_UPDATE_LIST_ITEM'; value: unknown; index: number };
 
 export const operations = {
-  add: (value: unknown) => op('add', value),
-  remove: () => op('remove'),
-  replace: (value: unknown) => op('replace', value),
-  increment: (by: number = 1) => op('increment', by),
-  decrement: (by: number = 1) => op('decrement', by),
-  append: (items: unknown) => op('append', items),
-  prepend: (items: unknown) => op('prepend', items),
-  updateListItem: (value: unknown, index: number) => op('updateListItem', value, index),
+  add: (value: unknown): UpdateOperation => ({ type: 'OPERATION_ADD', value }),
+  remove: (): UpdateOperation => ({ type: 'OPERATION_REMOVE' }),
+  replace: (value: unknown): UpdateOperation => ({ type: 'OPERATION_REPLACE', value }),
+  // `by` is kept as given (absent when not given); the expression steps by 1 then.
+  increment: (by?: number): UpdateOperation => (by === undefined ? { type: 'OPERATION_INCREMENT' } : { type: 'OPERATION_INCREMENT', by }),
+  decrement: (by?: number): UpdateOperation => (by === undefined ? { type: 'OPERATION_DECREMENT' } : { type: 'OPERATION_DECREMENT', by }),
+  append: (items: unknown): UpdateOperation => ({ type: 'OPERATION_APPEND', items }),
+  prepend: (items: unknown): UpdateOperation => ({ type: 'OPERATION_PREPEND', items }),
+  updateListItem: (value: unknown, index: number): UpdateOperation => ({ type: 'OPERATION_UPDATE_LIST_ITEM', value, index }),
 };
 
-const isOperation = (v: unknown): v is UpdateOperation => isMap(v) && v[OP] === true;
+const isOperation = (v: unknown): v is UpdateOperation => isMap(v) && typeof v.type === 'string' && v.type.startsWith('OPERATION_');
+const step = (by: unknown) => (by === undefined || by === null ? 1 : by);
 
 class UpdateBuilder {
   readonly sets: string[] = [];
@@ -76,14 +73,14 @@ class UpdateBuilder {
   }
 
   private operation(path: string, o: UpdateOperation): void {
-    switch (o._type) {
-      case 'remove': this.removes.push(path); break;
-      case 'increment': this.sets.push(`${path} = ${path} + ${this.value(o.value)}`); break;
-      case 'decrement': this.sets.push(`${path} = ${path} - ${this.value(o.value)}`); break;
-      case 'append': this.sets.push(`${path} = list_append(${path}, ${this.value(o.value)})`); break;
-      case 'prepend': this.sets.push(`${path} = list_append(${this.value(o.value)}, ${path})`); break;
-      case 'updateListItem': this.sets.push(`${path}[${Number(o.index)}] = ${this.value(o.value)}`); break;
-      default: this.sets.push(`${path} = ${this.value(o.value)}`); // add, replace: the whole value
+    switch (o.type) {
+      case 'OPERATION_REMOVE': this.removes.push(path); break;
+      case 'OPERATION_INCREMENT': this.sets.push(`${path} = ${path} + ${this.value(step(o.by))}`); break;
+      case 'OPERATION_DECREMENT': this.sets.push(`${path} = ${path} - ${this.value(step(o.by))}`); break;
+      case 'OPERATION_APPEND': this.sets.push(`${path} = list_append(${path}, ${this.value(o.items)})`); break;
+      case 'OPERATION_PREPEND': this.sets.push(`${path} = list_append(${this.value(o.items)}, ${path})`); break;
+      case 'OPERATION_UPDATE_LIST_ITEM': this.sets.push(`${path}[${Number(o.index)}] = ${this.value(o.value)}`); break;
+      default: this.sets.push(`${path} = ${this.value((o as { value?: unknown }).value)}`); // add, replace: the whole value
     }
   }
 }

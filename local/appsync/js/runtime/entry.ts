@@ -1,10 +1,14 @@
-// Entry of the sandbox runtime bundle. The host runs this once in every fresh vm context, then
-// the compiled user script (which defines __appsync_module__), then `__appsync_invoke__()` with
-// the request in `__appsync_request__` (JSON text). Everything that crosses back to the host is
-// JSON text, so no object of this realm (and no prototype) ever reaches host code.
+// Entry of the sandbox runtime bundle. The evaluator worker runs this once in every fresh vm
+// context, then the compiled user script (which defines __appsync_module__), then calls
+// `__appsync_setup__(scriptName)` once: it takes the module loader off the global object, locks
+// the context down (lockdown.ts) and returns the functions the worker calls per request:
+// `invoke(requestJson, entropyHex)`. Only strings cross in either direction (the
+// request and the result are JSON text), so no object of the host's realm (and no prototype) is
+// ever reachable from user code, and no object of this realm reaches the host.
 import { dynamodbModule } from './ddb-module.ts';
 import { extensions, runtime } from './extensions.ts';
 import { setRandomSource } from './ids.ts';
+import { lockdown } from './lockdown.ts';
 import { console, setUserScriptName } from './logging.ts';
 import { Signal, beginEvaluation, errorDetail, state, type ErrorDetail } from './state.ts';
 import { util } from './util.ts';
@@ -13,11 +17,22 @@ import { isMap, strictParse } from './values.ts';
 type Loader = (module: { exports: Record<string, unknown> }, exports: Record<string, unknown>, req: (name: string) => unknown) => void;
 const g = globalThis as unknown as Record<string, unknown>;
 
-// Host hooks, captured in this closure and removed from the global object before user code runs.
-const host = g.__appsync_host__ as { randomHex?: (n: number) => string; scriptName?: string } | undefined;
-delete g.__appsync_host__;
-if (host?.randomHex) setRandomSource(host.randomHex);
-if (host?.scriptName) setUserScriptName(host.scriptName);
+// Random bytes: the worker passes fresh bytes from its crypto with every request (as hex text, no
+// function crosses the boundary); past them, Math.random of this context takes over.
+let entropy = '';
+const fallbackHex = (bytes: number): string => {
+  let s = '';
+  for (let i = 0; i < bytes * 2; i += 1) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
+};
+setRandomSource((bytes) => {
+  if (entropy.length >= bytes * 2) {
+    const out = entropy.slice(0, bytes * 2);
+    entropy = entropy.slice(bytes * 2);
+    return out;
+  }
+  return fallbackHex(bytes);
+});
 
 const modules: Record<string, unknown> = {
   '@aws-appsync/utils': { util, runtime, extensions },
@@ -53,12 +68,7 @@ let loader: Loader | null = null;
 // module-level state never carries from one request to the next even when the host reuses this
 // context.
 function userExports(): Record<string, unknown> {
-  if (!loader) {
-    const defined = g.__appsync_module__ as Loader | undefined;
-    delete g.__appsync_module__;
-    if (typeof defined !== 'function') throw new Error('No code was loaded');
-    loader = defined;
-  }
+  if (!loader) throw new Error('No code was loaded');
   const module = { exports: {} as Record<string, unknown> };
   loader(module, module.exports, requireModule);
   return module.exports;
@@ -99,13 +109,10 @@ function snapshot(outcome: Outcome | null, ctx: Record<string, unknown>): string
   }
 }
 
-let currentCtx: Record<string, unknown> = {};
-
-define('__appsync_invoke__', (): string => {
-  const request = strictParse(String(g.__appsync_request__)) as { fn: string; ctx: Record<string, unknown>; authType: string | null };
-  delete g.__appsync_request__;
+function invoke(requestJson: string, entropyHex: string): string {
+  entropy = entropyHex;
+  const request = strictParse(requestJson) as { fn: string; ctx: Record<string, unknown>; authType: string | null };
   const ctx = buildContext(isMap(request.ctx) ? request.ctx : {});
-  currentCtx = ctx;
   beginEvaluation(ctx, request.authType);
   let outcome: Outcome;
   try {
@@ -117,8 +124,22 @@ define('__appsync_invoke__', (): string => {
   } catch (e) {
     outcome = fromThrown(e);
   }
-  return snapshot(outcome, ctx);
-});
+  const out = snapshot(outcome, ctx);
+  resetStatics();
+  return out;
+}
 
-// Read by the host after a timeout, to keep the logs written before the loop began.
-define('__appsync_snapshot__', (): string => snapshot(null, currentCtx));
+let resetStatics = (): void => {};
+
+define('__appsync_setup__', (scriptName: string) => {
+  const defined = g.__appsync_module__ as Loader | undefined;
+  delete g.__appsync_module__;
+  delete g.__appsync_setup__;
+  if (typeof defined === 'function') loader = defined;
+  setUserScriptName(scriptName);
+  // Load ICU's time zone data now, in the (untimed) setup, not in the first handler's time limit.
+  new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'long' }).format(0);
+  const locked = lockdown();
+  resetStatics = locked.resetStatics;
+  return { globals: locked.globals, invoke };
+});

@@ -7,7 +7,9 @@ import { log } from './logging.ts';
 import { Signal, errorDetail, state } from './state.ts';
 import { time } from './time.ts';
 import { toDynamoDBFilterExpression } from './transform-filter.ts';
+import { toElasticsearchQueryDSL } from './transform-opensearch.ts';
 import { toSubscriptionFilter } from './transform-subscription.ts';
+import { toJsonString, toMap } from './xml.ts';
 import { isMap } from './values.ts';
 
 function info(): Record<string, unknown> {
@@ -68,7 +70,7 @@ export const util = {
     // Recorded AWS output is byte-identical for both entry points.
     toDynamoDBConditionExpression: toDynamoDBFilterExpression,
     toSubscriptionFilter,
-    toElasticsearchQueryDSL: notSupported('util.transform.toElasticsearchQueryDSL'),
+    toElasticsearchQueryDSL,
   },
   math: {
     roundNum: (n: number) => Math.round(n),
@@ -95,6 +97,6 @@ export const util = {
     },
   },
   log,
-  xml: { toMap: notSupported('util.xml.toMap'), toJsonString: notSupported('util.xml.toJsonString') },
+  xml: { toMap, toJsonString },
   rds: { toJsonObject: notSupported('util.rds.toJsonObject') },
 };

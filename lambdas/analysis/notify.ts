@@ -1,0 +1,57 @@
+// Pushes a new alert: to onExperimentAlert subscribers through the API's publishAlert mutation (as
+// the aggregator publishes counts), and on AWS to the alerts topic (SNS), whose subscribers may be
+// e-mail addresses. A failed push is logged, never thrown: the alert is already stored and
+// `alerts` lists it.
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { callGraphql } from '../shared/graphql-client.ts';
+import type { Alert } from './state.ts';
+
+const PUBLISH_ALERT = /* GraphQL */ `
+  mutation PublishAlert($input: PublishAlertInput!) {
+    publishAlert(input: $input) { id experimentId phase kind message createdAt }
+  }
+`;
+
+/** SNS Publish over its query API, signed with the function's role (no SNS client needed). */
+async function publishToTopic(topicArn: string, alert: Alert): Promise<void> {
+  const region = topicArn.split(':')[3] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) throw new Error('no AWS credentials in the environment');
+  const body = new URLSearchParams({
+    Action: 'Publish',
+    Version: '2010-03-31',
+    TopicArn: topicArn,
+    Subject: `splitloop ${alert.kind}: experiment ${alert.experimentId}`.slice(0, 99),
+    Message: `${alert.message}\n\nexperiment ${alert.experimentId}, phase ${alert.phase}, ${alert.createdAt}`,
+  }).toString();
+  const hostname = `sns.${region}.amazonaws.com`;
+  const signer = new SignatureV4({
+    service: 'sns',
+    region,
+    sha256: Sha256,
+    credentials: { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN },
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'https:',
+    hostname,
+    path: '/',
+    headers: { host: hostname, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  const response = await fetch(`https://${hostname}/`, { method: 'POST', headers: signed.headers as Record<string, string>, body, signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`SNS Publish answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+}
+
+export async function pushAlert(alert: Alert): Promise<void> {
+  try {
+    const response = await callGraphql(PUBLISH_ALERT, { input: alert });
+    if (response.errors?.length) console.error(`publishAlert ${alert.id} failed`, response.errors);
+  } catch (error) {
+    console.error(`publishAlert ${alert.id} failed`, error);
+  }
+  const topic = process.env.ALERTS_TOPIC_ARN;
+  if (topic) await publishToTopic(topic, alert).catch((error) => console.error(`SNS publish of ${alert.id} failed`, error));
+}
