@@ -131,6 +131,9 @@ export type CreateExperimentInput = {
   currency?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   endDate?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  fraudRules?: InputMaybe<FraudRulesInput>;
+  /** Default CONVERTING_REFERRER_RATE; frozen once started. */
+  goalMetric?: InputMaybe<GoalMetric>;
   minimumDetectableEffect?: InputMaybe<Scalars['Float']['input']>;
   name: Scalars['String']['input'];
   /** Defaults to a random value. */
@@ -165,6 +168,10 @@ export type Experiment = {
   currency: Scalars['String']['output'];
   description: Maybe<Scalars['String']['output']>;
   endDate: Maybe<Scalars['AWSDateTime']['output']>;
+  /** Thresholds of the fraud rules; null for experiments created before they existed (the defaults apply). */
+  fraudRules: Maybe<FraudRules>;
+  /** The metric the decision is taken on. */
+  goalMetric: GoalMetric;
   id: Scalars['ID']['output'];
   /** Relative lift the experiment is sized to detect (e.g. 0.1 = 10%). */
   minimumDetectableEffect: Maybe<Scalars['Float']['output']>;
@@ -193,6 +200,33 @@ export type ExperimentStatus =
   | 'RUNNING'
   | 'STOPPED';
 
+/** Thresholds of the fraud rules (docs/referrals.md); frozen once started. */
+export type FraudRules = {
+  __typename?: 'FraudRules';
+  clockSkewSeconds: Scalars['Int']['output'];
+  maxEventAgeDays: Scalars['Int']['output'];
+  maxRefereesFromReferrerIp: Scalars['Int']['output'];
+  maxSignupsPerReferrerPerWindow: Scalars['Int']['output'];
+  velocityWindowHours: Scalars['Int']['output'];
+};
+
+/** Any threshold left out keeps its default (docs/referrals.md). */
+export type FraudRulesInput = {
+  clockSkewSeconds?: InputMaybe<Scalars['Int']['input']>;
+  maxEventAgeDays?: InputMaybe<Scalars['Int']['input']>;
+  maxRefereesFromReferrerIp?: InputMaybe<Scalars['Int']['input']>;
+  maxSignupsPerReferrerPerWindow?: InputMaybe<Scalars['Int']['input']>;
+  velocityWindowHours?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type FulfillRewardInput = {
+  experimentId: Scalars['ID']['input'];
+  /** Idempotency key: the same request again changes nothing and answers the same. */
+  requestId: Scalars['ID']['input'];
+  rewardId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
 export type Funnel = {
   __typename?: 'Funnel';
   clickThrough: Maybe<Scalars['Float']['output']>;
@@ -208,9 +242,13 @@ export type Funnel = {
   inviteRateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   invites: Scalars['Int']['output'];
   invitesPerReferrer: Maybe<Scalars['Float']['output']>;
+  /** revenue - rewardCost. */
+  netRevenue: Scalars['Float']['output'];
   referrers: Scalars['Int']['output'];
   revenue: Scalars['Float']['output'];
   revenuePerReferrer: Maybe<Scalars['Float']['output']>;
+  /** Cost of the rewards this variant's referrals earned (both sides, less revocations). */
+  rewardCost: Scalars['Float']['output'];
   signupRate: Maybe<Scalars['Float']['output']>;
   /** Wilson interval of signupRate (null when signups exceed clicks). */
   signupRateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
@@ -218,6 +256,24 @@ export type Funnel = {
   /** K: signups per enrolled user. */
   viralCoefficient: Maybe<Scalars['Float']['output']>;
 };
+
+/** A treatment against the control on the experiment's goal metric (mSPRT, Holm across treatments). */
+export type GoalComparison = {
+  __typename?: 'GoalComparison';
+  /** TREATMENT_BETTER, TREATMENT_WORSE or KEEP_RUNNING. */
+  decision: Scalars['String']['output'];
+  /** Treatment minus control on the goal metric. */
+  difference: Maybe<Scalars['Float']['output']>;
+  metric: GoalMetric;
+  sequentialPValue: Maybe<Scalars['Float']['output']>;
+};
+
+/** The metric an experiment's always-valid decision is taken on. */
+export type GoalMetric =
+  /** Share of enrolled users with at least one converting referee (the default). */
+  | 'CONVERTING_REFERRER_RATE'
+  /** Revenue minus the cost of the rewards it earned, per enrolled user. */
+  | 'NET_REVENUE_PER_USER';
 
 export type LiveCounts = {
   __typename?: 'LiveCounts';
@@ -250,15 +306,21 @@ export type Mutation = {
   __typename?: 'Mutation';
   assign: Assignment;
   createExperiment: Experiment;
+  /** PENDING -> FULFILLED, idempotent by requestId. */
+  fulfillReward: Reward;
   pauseExperiment: Experiment;
   /** Internal: the scheduled analysis publishes each new alert here, once. */
   publishAlert: Maybe<Alert>;
   /** Internal: the stream aggregator publishes per-variant totals here, once per batch. */
   publishCounts: Maybe<LiveCounts>;
+  /** Internal: the stream aggregator publishes each new reward here. */
+  publishRewardEarned: Maybe<Reward>;
   recordClick: RecordResult;
   recordConversion: RecordResult;
   recordInvite: RecordResult;
   recordSignup: RecordResult;
+  /** PENDING -> REVOKED (e.g. a refund), idempotent by requestId; recorded as an event. */
+  revokeReward: Reward;
   startExperiment: Experiment;
   stopExperiment: Experiment;
   updateExperiment: Experiment;
@@ -276,6 +338,11 @@ export type MutationCreateExperimentArgs = {
 };
 
 
+export type MutationFulfillRewardArgs = {
+  input: FulfillRewardInput;
+};
+
+
 export type MutationPauseExperimentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -288,6 +355,11 @@ export type MutationPublishAlertArgs = {
 
 export type MutationPublishCountsArgs = {
   input: PublishCountsInput;
+};
+
+
+export type MutationPublishRewardEarnedArgs = {
+  input: RewardEarnedInput;
 };
 
 
@@ -311,6 +383,11 @@ export type MutationRecordSignupArgs = {
 };
 
 
+export type MutationRevokeRewardArgs = {
+  input: RevokeRewardInput;
+};
+
+
 export type MutationStartExperimentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -331,6 +408,27 @@ export type NotEnrolledReason =
   | 'NOT_ASSIGNED'
   | 'NOT_RUNNING'
   | 'OUTSIDE_COVERAGE';
+
+/** What a variant's referrer and referee get, on which trigger, with caps per referrer. */
+export type Offer = {
+  __typename?: 'Offer';
+  maxCostPerReferrer: Maybe<Scalars['Float']['output']>;
+  maxRewardsPerReferrer: Maybe<Scalars['Int']['output']>;
+  referee: Maybe<RewardSpec>;
+  referrer: Maybe<RewardSpec>;
+  tiers: Array<RewardTier>;
+  trigger: RewardTrigger;
+};
+
+export type OfferInput = {
+  maxCostPerReferrer?: InputMaybe<Scalars['Float']['input']>;
+  maxRewardsPerReferrer?: InputMaybe<Scalars['Int']['input']>;
+  referee?: InputMaybe<RewardSpecInput>;
+  referrer?: InputMaybe<RewardSpecInput>;
+  tiers?: InputMaybe<Array<RewardTierInput>>;
+  /** Default FIRST_CONVERSION. */
+  trigger?: InputMaybe<RewardTrigger>;
+};
 
 /** A stretch of a running experiment with fixed weights; a change of weights or variants after start opens the next. */
 export type Phase = {
@@ -374,11 +472,15 @@ export type Query = {
   experiment: Maybe<Experiment>;
   experiments: ExperimentConnection;
   liveCounts: Maybe<LiveCounts>;
+  /** What a referee's landing page shows for a code: the referrer's variant's offer, or why not. */
+  referral: Referral;
   referralCode: ReferralCode;
   /** Results of one phase (default: the current one). */
   results: Maybe<Results>;
   /** Snapshots of the scheduled analysis, oldest first (phase default: the current one). */
   resultsHistory: ResultsSnapshotConnection;
+  /** A user's rewards, oldest first; experimentId narrows to one experiment. */
+  rewards: RewardConnection;
 };
 
 
@@ -412,6 +514,11 @@ export type QueryLiveCountsArgs = {
 };
 
 
+export type QueryReferralArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type QueryReferralCodeArgs = {
   experimentId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
@@ -431,15 +538,27 @@ export type QueryResultsHistoryArgs = {
   phase?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryRewardsArgs = {
+  experimentId?: InputMaybe<Scalars['ID']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+  userId: Scalars['ID']['input'];
+};
+
 export type RecordClickInput = {
   channel: Channel;
   code: Scalars['String']['input'];
+  /** The clicking device (stored only as a salted hash). */
+  deviceId?: InputMaybe<Scalars['String']['input']>;
   eventId: Scalars['ID']['input'];
+  ip?: InputMaybe<Scalars['String']['input']>;
   occurredAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
 };
 
 export type RecordConversionInput = {
-  currency: Scalars['String']['input'];
+  /** Default: the experiment's currency; sent, it must be it. */
+  currency?: InputMaybe<Scalars['String']['input']>;
   eventId: Scalars['ID']['input'];
   experimentId: Scalars['ID']['input'];
   occurredAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
@@ -450,7 +569,11 @@ export type RecordConversionInput = {
 export type RecordInviteInput = {
   channel: Channel;
   code: Scalars['String']['input'];
+  /** The referrer's device id (stored only as a salted hash), for the SAME_DEVICE rule. */
+  deviceId?: InputMaybe<Scalars['String']['input']>;
   eventId: Scalars['ID']['input'];
+  /** The referrer's IP (stored only as a salted hash). */
+  ip?: InputMaybe<Scalars['String']['input']>;
   occurredAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
 };
 
@@ -458,25 +581,51 @@ export type RecordInviteInput = {
 export type RecordOutcome =
   | 'ALREADY_ATTRIBUTED'
   | 'COUNTED'
+  /** A fraud or validity rule refused it: `reason` names the rule. Nothing was counted. */
+  | 'REJECTED'
   | 'UNATTRIBUTED';
 
 export type RecordResult = {
   __typename?: 'RecordResult';
+  /** For REJECTED: what the rule saw. */
+  detail: Maybe<Scalars['String']['output']>;
   /** True when this request repeated an eventId already recorded; the original outcome is returned. */
   duplicate: Scalars['Boolean']['output'];
   eventId: Scalars['ID']['output'];
   experimentId: Maybe<Scalars['ID']['output']>;
   kind: EventKind;
   outcome: RecordOutcome;
+  /** True when the event arrived while the experiment was PAUSED (handled as while RUNNING). */
+  paused: Scalars['Boolean']['output'];
+  /** Why it was not counted; for REJECTED the rule: SELF_REFERRAL, INVALID_TIME, DISPOSABLE_EMAIL, REFERRAL_RING, EXISTING_USER, SAME_DEVICE, VELOCITY. */
   reason: Maybe<Scalars['String']['output']>;
   variant: Maybe<Scalars['String']['output']>;
 };
 
 export type RecordSignupInput = {
+  /** When the referee's account was created in the app, for the EXISTING_USER rule. */
+  accountCreatedAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   code: Scalars['String']['input'];
+  /** The referee's device id and IP (stored only as salted hashes). */
+  deviceId?: InputMaybe<Scalars['String']['input']>;
+  /** The referee's e-mail domain (or address: only the domain is used), for the DISPOSABLE_EMAIL rule. */
+  emailDomain?: InputMaybe<Scalars['String']['input']>;
   eventId: Scalars['ID']['input'];
+  ip?: InputMaybe<Scalars['String']['input']>;
   occurredAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   refereeId: Scalars['ID']['input'];
+};
+
+/** What a referee's landing page shows for a code. */
+export type Referral = {
+  __typename?: 'Referral';
+  code: Scalars['String']['output'];
+  experimentId: Maybe<Scalars['ID']['output']>;
+  /** The referrer's variant's offer. */
+  offer: Maybe<Offer>;
+  reason: Maybe<ReferralInvalidReason>;
+  valid: Scalars['Boolean']['output'];
+  variant: Maybe<Scalars['String']['output']>;
 };
 
 export type ReferralCode = {
@@ -488,6 +637,12 @@ export type ReferralCode = {
   variant: Maybe<Scalars['String']['output']>;
 };
 
+/** Why a referral code cannot be used. */
+export type ReferralInvalidReason =
+  | 'EXPIRED'
+  | 'NOT_RUNNING'
+  | 'UNKNOWN_CODE';
+
 export type Results = {
   __typename?: 'Results';
   alpha: Scalars['Float']['output'];
@@ -496,9 +651,13 @@ export type Results = {
   experimentId: Scalars['ID']['output'];
   /** True for the frozen readout of a stopped experiment. */
   final: Scalars['Boolean']['output'];
+  /** The metric the decision is taken on. */
+  goalMetric: GoalMetric;
   metrics: Array<MetricResult>;
   /** The phase these results count (only users assigned in it). */
   phase: Scalars['Int']['output'];
+  /** Events rejected as suspected fraud, all variants. */
+  rejectedAsFraud: Scalars['Int']['output'];
   sampleSize: Maybe<SampleSizeProgress>;
   srm: Srm;
   variants: Array<VariantResult>;
@@ -519,6 +678,112 @@ export type ResultsSnapshotConnection = {
   items: Array<ResultsSnapshot>;
   nextToken: Maybe<Scalars['String']['output']>;
 };
+
+export type RevokeRewardInput = {
+  experimentId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  requestId: Scalars['ID']['input'];
+  rewardId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+/** One reward in the ledger. */
+export type Reward = {
+  __typename?: 'Reward';
+  amount: Maybe<Scalars['Float']['output']>;
+  cost: Scalars['Float']['output'];
+  createdAt: Scalars['AWSDateTime']['output'];
+  currency: Maybe<Scalars['String']['output']>;
+  eventId: Scalars['ID']['output'];
+  experimentId: Scalars['ID']['output'];
+  name: Maybe<Scalars['String']['output']>;
+  refereeId: Scalars['ID']['output'];
+  referrerId: Scalars['ID']['output'];
+  /** The fulfil or revoke request that made the status final. */
+  requestId: Maybe<Scalars['ID']['output']>;
+  revokeReason: Maybe<Scalars['String']['output']>;
+  rewardId: Scalars['ID']['output'];
+  role: RewardRole;
+  status: RewardStatus;
+  /** For a tier bonus: the referee count that earned it. */
+  tierAt: Maybe<Scalars['Int']['output']>;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  userId: Scalars['ID']['output'];
+  variant: Scalars['String']['output'];
+};
+
+export type RewardConnection = {
+  __typename?: 'RewardConnection';
+  items: Array<Reward>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** Internal: what the stream aggregator publishes for onRewardEarned. */
+export type RewardEarnedInput = {
+  amount?: InputMaybe<Scalars['Float']['input']>;
+  cost: Scalars['Float']['input'];
+  createdAt: Scalars['AWSDateTime']['input'];
+  currency?: InputMaybe<Scalars['String']['input']>;
+  eventId: Scalars['ID']['input'];
+  experimentId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  refereeId: Scalars['ID']['input'];
+  referrerId: Scalars['ID']['input'];
+  requestId?: InputMaybe<Scalars['ID']['input']>;
+  revokeReason?: InputMaybe<Scalars['String']['input']>;
+  rewardId: Scalars['ID']['input'];
+  role: RewardRole;
+  status: RewardStatus;
+  tierAt?: InputMaybe<Scalars['Int']['input']>;
+  updatedAt: Scalars['AWSDateTime']['input'];
+  userId: Scalars['ID']['input'];
+  variant: Scalars['String']['input'];
+};
+
+export type RewardRole =
+  | 'REFEREE'
+  | 'REFERRER';
+
+/** One side of an offer: cash (amount in the experiment's currency) or a named non-cash reward with its cost. */
+export type RewardSpec = {
+  __typename?: 'RewardSpec';
+  amount: Maybe<Scalars['Float']['output']>;
+  /** What it costs, in the experiment's currency (the amount, for cash). */
+  cost: Scalars['Float']['output'];
+  currency: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** Cash: amount (currency defaults to the experiment's). Non-cash: name and cost. */
+export type RewardSpecInput = {
+  amount?: InputMaybe<Scalars['Float']['input']>;
+  cost?: InputMaybe<Scalars['Float']['input']>;
+  currency?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** PENDING -> FULFILLED | REVOKED; both are final. */
+export type RewardStatus =
+  | 'FULFILLED'
+  | 'PENDING'
+  | 'REVOKED';
+
+/** A bonus for the referrer when their `at`-th referee qualifies. */
+export type RewardTier = {
+  __typename?: 'RewardTier';
+  at: Scalars['Int']['output'];
+  bonus: RewardSpec;
+};
+
+export type RewardTierInput = {
+  at: Scalars['Int']['input'];
+  bonus: RewardSpecInput;
+};
+
+/** The counted event that earns an offer's rewards. */
+export type RewardTrigger =
+  | 'FIRST_CONVERSION'
+  | 'SIGNUP';
 
 export type SampleSizeProgress = {
   __typename?: 'SampleSizeProgress';
@@ -561,6 +826,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   onCountsChanged: Maybe<LiveCounts>;
   onExperimentAlert: Maybe<Alert>;
+  /** New rewards, for a payout worker; both arguments optional filters. */
+  onRewardEarned: Maybe<Reward>;
 };
 
 
@@ -573,6 +840,12 @@ export type SubscriptionOnExperimentAlertArgs = {
   experimentId: Scalars['ID']['input'];
 };
 
+
+export type SubscriptionOnRewardEarnedArgs = {
+  experimentId?: InputMaybe<Scalars['ID']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type UpdateExperimentInput = {
   attributionWindowDays?: InputMaybe<Scalars['Int']['input']>;
   /** Default: both off. */
@@ -582,6 +855,9 @@ export type UpdateExperimentInput = {
   currency?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   endDate?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  fraudRules?: InputMaybe<FraudRulesInput>;
+  /** Default CONVERTING_REFERRER_RATE; frozen once started. */
+  goalMetric?: InputMaybe<GoalMetric>;
   id: Scalars['ID']['input'];
   minimumDetectableEffect?: InputMaybe<Scalars['Float']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -598,6 +874,8 @@ export type Variant = {
   config: Maybe<Scalars['AWSJSON']['output']>;
   key: Scalars['String']['output'];
   name: Scalars['String']['output'];
+  /** What the variant's referrer and referee get; frozen once started. */
+  offer: Maybe<Offer>;
   /** Share of enrolled users, 0..1; all weights of an experiment sum to 1. */
   weight: Scalars['Float']['output'];
 };
@@ -627,6 +905,7 @@ export type VariantInput = {
   config?: InputMaybe<Scalars['AWSJSON']['input']>;
   key: Scalars['String']['input'];
   name: Scalars['String']['input'];
+  offer?: InputMaybe<OfferInput>;
   weight: Scalars['Float']['input'];
 };
 
@@ -634,9 +913,15 @@ export type VariantResult = {
   __typename?: 'VariantResult';
   conversions: Scalars['Int']['output'];
   funnel: Funnel;
+  /** The always-valid decision on the experiment's goal metric; null for the control. */
+  goal: Maybe<GoalComparison>;
   key: Scalars['String']['output'];
+  /** The variant's offer, to read its ROI beside it. */
+  offer: Maybe<Offer>;
   rate: Maybe<Scalars['Float']['output']>;
   rateCi: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  /** Events of this variant rejected as suspected fraud. */
+  rejectedAsFraud: Scalars['Int']['output'];
   users: Scalars['Int']['output'];
   /** Null for the control. */
   vsControl: Maybe<Comparison>;
@@ -738,7 +1023,12 @@ export type ResolversTypes = {
   ExperimentConnection: ResolverTypeWrapper<ExperimentConnection>;
   ExperimentStatus: ExperimentStatus;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  FraudRules: ResolverTypeWrapper<FraudRules>;
+  FraudRulesInput: FraudRulesInput;
+  FulfillRewardInput: FulfillRewardInput;
   Funnel: ResolverTypeWrapper<Funnel>;
+  GoalComparison: ResolverTypeWrapper<GoalComparison>;
+  GoalMetric: GoalMetric;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LiveCounts: ResolverTypeWrapper<LiveCounts>;
@@ -747,6 +1037,8 @@ export type ResolversTypes = {
   MetricVariantResult: ResolverTypeWrapper<MetricVariantResult>;
   Mutation: ResolverTypeWrapper<{}>;
   NotEnrolledReason: NotEnrolledReason;
+  Offer: ResolverTypeWrapper<Offer>;
+  OfferInput: OfferInput;
   Phase: ResolverTypeWrapper<Phase>;
   PhaseWeight: ResolverTypeWrapper<PhaseWeight>;
   PublishAlertInput: PublishAlertInput;
@@ -758,10 +1050,23 @@ export type ResolversTypes = {
   RecordOutcome: RecordOutcome;
   RecordResult: ResolverTypeWrapper<RecordResult>;
   RecordSignupInput: RecordSignupInput;
+  Referral: ResolverTypeWrapper<Referral>;
   ReferralCode: ResolverTypeWrapper<ReferralCode>;
+  ReferralInvalidReason: ReferralInvalidReason;
   Results: ResolverTypeWrapper<Results>;
   ResultsSnapshot: ResolverTypeWrapper<ResultsSnapshot>;
   ResultsSnapshotConnection: ResolverTypeWrapper<ResultsSnapshotConnection>;
+  RevokeRewardInput: RevokeRewardInput;
+  Reward: ResolverTypeWrapper<Reward>;
+  RewardConnection: ResolverTypeWrapper<RewardConnection>;
+  RewardEarnedInput: RewardEarnedInput;
+  RewardRole: RewardRole;
+  RewardSpec: ResolverTypeWrapper<RewardSpec>;
+  RewardSpecInput: RewardSpecInput;
+  RewardStatus: RewardStatus;
+  RewardTier: ResolverTypeWrapper<RewardTier>;
+  RewardTierInput: RewardTierInput;
+  RewardTrigger: RewardTrigger;
   SampleSizeProgress: ResolverTypeWrapper<SampleSizeProgress>;
   SnapshotVariant: ResolverTypeWrapper<SnapshotVariant>;
   Srm: ResolverTypeWrapper<Srm>;
@@ -797,7 +1102,11 @@ export type ResolversParentTypes = {
   Experiment: Experiment;
   ExperimentConnection: ExperimentConnection;
   Float: Scalars['Float']['output'];
+  FraudRules: FraudRules;
+  FraudRulesInput: FraudRulesInput;
+  FulfillRewardInput: FulfillRewardInput;
   Funnel: Funnel;
+  GoalComparison: GoalComparison;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   LiveCounts: LiveCounts;
@@ -805,6 +1114,8 @@ export type ResolversParentTypes = {
   MetricResult: MetricResult;
   MetricVariantResult: MetricVariantResult;
   Mutation: {};
+  Offer: Offer;
+  OfferInput: OfferInput;
   Phase: Phase;
   PhaseWeight: PhaseWeight;
   PublishAlertInput: PublishAlertInput;
@@ -815,10 +1126,19 @@ export type ResolversParentTypes = {
   RecordInviteInput: RecordInviteInput;
   RecordResult: RecordResult;
   RecordSignupInput: RecordSignupInput;
+  Referral: Referral;
   ReferralCode: ReferralCode;
   Results: Results;
   ResultsSnapshot: ResultsSnapshot;
   ResultsSnapshotConnection: ResultsSnapshotConnection;
+  RevokeRewardInput: RevokeRewardInput;
+  Reward: Reward;
+  RewardConnection: RewardConnection;
+  RewardEarnedInput: RewardEarnedInput;
+  RewardSpec: RewardSpec;
+  RewardSpecInput: RewardSpecInput;
+  RewardTier: RewardTier;
+  RewardTierInput: RewardTierInput;
   SampleSizeProgress: SampleSizeProgress;
   SnapshotVariant: SnapshotVariant;
   Srm: Srm;
@@ -963,6 +1283,8 @@ export type ExperimentResolvers<ContextType = any, ParentType extends ResolversP
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['AWSDateTime']>, ParentType, ContextType>;
+  fraudRules?: Resolver<Maybe<ResolversTypes['FraudRules']>, ParentType, ContextType>;
+  goalMetric?: Resolver<ResolversTypes['GoalMetric'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   minimumDetectableEffect?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -983,6 +1305,15 @@ export type ExperimentConnectionResolvers<ContextType = any, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type FraudRulesResolvers<ContextType = any, ParentType extends ResolversParentTypes['FraudRules'] = ResolversParentTypes['FraudRules']> = {
+  clockSkewSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxEventAgeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxRefereesFromReferrerIp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxSignupsPerReferrerPerWindow?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  velocityWindowHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type FunnelResolvers<ContextType = any, ParentType extends ResolversParentTypes['Funnel'] = ResolversParentTypes['Funnel']> = {
   clickThrough?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   clickThroughCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
@@ -994,13 +1325,23 @@ export type FunnelResolvers<ContextType = any, ParentType extends ResolversParen
   inviteRateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   invites?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   invitesPerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  netRevenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   referrers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   revenuePerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rewardCost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   signupRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   signupRateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   signups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viralCoefficient?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GoalComparisonResolvers<ContextType = any, ParentType extends ResolversParentTypes['GoalComparison'] = ResolversParentTypes['GoalComparison']> = {
+  decision?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  difference?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['GoalMetric'], ParentType, ContextType>;
+  sequentialPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1034,16 +1375,29 @@ export type MetricVariantResultResolvers<ContextType = any, ParentType extends R
 export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   assign?: Resolver<ResolversTypes['Assignment'], ParentType, ContextType, RequireFields<MutationAssignArgs, 'experimentId' | 'userId'>>;
   createExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationCreateExperimentArgs, 'input'>>;
+  fulfillReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationFulfillRewardArgs, 'input'>>;
   pauseExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationPauseExperimentArgs, 'id'>>;
   publishAlert?: Resolver<Maybe<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<MutationPublishAlertArgs, 'input'>>;
   publishCounts?: Resolver<Maybe<ResolversTypes['LiveCounts']>, ParentType, ContextType, RequireFields<MutationPublishCountsArgs, 'input'>>;
+  publishRewardEarned?: Resolver<Maybe<ResolversTypes['Reward']>, ParentType, ContextType, RequireFields<MutationPublishRewardEarnedArgs, 'input'>>;
   recordClick?: Resolver<ResolversTypes['RecordResult'], ParentType, ContextType, RequireFields<MutationRecordClickArgs, 'input'>>;
   recordConversion?: Resolver<ResolversTypes['RecordResult'], ParentType, ContextType, RequireFields<MutationRecordConversionArgs, 'input'>>;
   recordInvite?: Resolver<ResolversTypes['RecordResult'], ParentType, ContextType, RequireFields<MutationRecordInviteArgs, 'input'>>;
   recordSignup?: Resolver<ResolversTypes['RecordResult'], ParentType, ContextType, RequireFields<MutationRecordSignupArgs, 'input'>>;
+  revokeReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationRevokeRewardArgs, 'input'>>;
   startExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationStartExperimentArgs, 'id'>>;
   stopExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationStopExperimentArgs, 'id'>>;
   updateExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationUpdateExperimentArgs, 'input'>>;
+};
+
+export type OfferResolvers<ContextType = any, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = {
+  maxCostPerReferrer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  maxRewardsPerReferrer?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  referee?: Resolver<Maybe<ResolversTypes['RewardSpec']>, ParentType, ContextType>;
+  referrer?: Resolver<Maybe<ResolversTypes['RewardSpec']>, ParentType, ContextType>;
+  tiers?: Resolver<Array<ResolversTypes['RewardTier']>, ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['RewardTrigger'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PhaseResolvers<ContextType = any, ParentType extends ResolversParentTypes['Phase'] = ResolversParentTypes['Phase']> = {
@@ -1067,18 +1421,32 @@ export type QueryResolvers<ContextType = any, ParentType extends ResolversParent
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentArgs, 'id'>>;
   experiments?: Resolver<ResolversTypes['ExperimentConnection'], ParentType, ContextType, RequireFields<QueryExperimentsArgs, 'status'>>;
   liveCounts?: Resolver<Maybe<ResolversTypes['LiveCounts']>, ParentType, ContextType, RequireFields<QueryLiveCountsArgs, 'experimentId'>>;
+  referral?: Resolver<ResolversTypes['Referral'], ParentType, ContextType, RequireFields<QueryReferralArgs, 'code'>>;
   referralCode?: Resolver<ResolversTypes['ReferralCode'], ParentType, ContextType, RequireFields<QueryReferralCodeArgs, 'experimentId' | 'userId'>>;
   results?: Resolver<Maybe<ResolversTypes['Results']>, ParentType, ContextType, RequireFields<QueryResultsArgs, 'experimentId'>>;
   resultsHistory?: Resolver<ResolversTypes['ResultsSnapshotConnection'], ParentType, ContextType, RequireFields<QueryResultsHistoryArgs, 'experimentId'>>;
+  rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, RequireFields<QueryRewardsArgs, 'userId'>>;
 };
 
 export type RecordResultResolvers<ContextType = any, ParentType extends ResolversParentTypes['RecordResult'] = ResolversParentTypes['RecordResult']> = {
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   experimentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EventKind'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['RecordOutcome'], ParentType, ContextType>;
+  paused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReferralResolvers<ContextType = any, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  experimentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['ReferralInvalidReason']>, ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   variant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1098,8 +1466,10 @@ export type ResultsResolvers<ContextType = any, ParentType extends ResolversPare
   control?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  goalMetric?: Resolver<ResolversTypes['GoalMetric'], ParentType, ContextType>;
   metrics?: Resolver<Array<ResolversTypes['MetricResult']>, ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejectedAsFraud?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sampleSize?: Resolver<Maybe<ResolversTypes['SampleSizeProgress']>, ParentType, ContextType>;
   srm?: Resolver<ResolversTypes['Srm'], ParentType, ContextType>;
   variants?: Resolver<Array<ResolversTypes['VariantResult']>, ParentType, ContextType>;
@@ -1118,6 +1488,48 @@ export type ResultsSnapshotResolvers<ContextType = any, ParentType extends Resol
 export type ResultsSnapshotConnectionResolvers<ContextType = any, ParentType extends ResolversParentTypes['ResultsSnapshotConnection'] = ResolversParentTypes['ResultsSnapshotConnection']> = {
   items?: Resolver<Array<ResolversTypes['ResultsSnapshot']>, ParentType, ContextType>;
   nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RewardResolvers<ContextType = any, ParentType extends ResolversParentTypes['Reward'] = ResolversParentTypes['Reward']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refereeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  referrerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  revokeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rewardId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['RewardRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RewardStatus'], ParentType, ContextType>;
+  tierAt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['AWSDateTime'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RewardConnectionResolvers<ContextType = any, ParentType extends ResolversParentTypes['RewardConnection'] = ResolversParentTypes['RewardConnection']> = {
+  items?: Resolver<Array<ResolversTypes['Reward']>, ParentType, ContextType>;
+  nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RewardSpecResolvers<ContextType = any, ParentType extends ResolversParentTypes['RewardSpec'] = ResolversParentTypes['RewardSpec']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RewardTierResolvers<ContextType = any, ParentType extends ResolversParentTypes['RewardTier'] = ResolversParentTypes['RewardTier']> = {
+  at?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bonus?: Resolver<ResolversTypes['RewardSpec'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1154,12 +1566,14 @@ export type SrmResolvers<ContextType = any, ParentType extends ResolversParentTy
 export type SubscriptionResolvers<ContextType = any, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   onCountsChanged?: SubscriptionResolver<Maybe<ResolversTypes['LiveCounts']>, "onCountsChanged", ParentType, ContextType, RequireFields<SubscriptionOnCountsChangedArgs, 'experimentId'>>;
   onExperimentAlert?: SubscriptionResolver<Maybe<ResolversTypes['Alert']>, "onExperimentAlert", ParentType, ContextType, RequireFields<SubscriptionOnExperimentAlertArgs, 'experimentId'>>;
+  onRewardEarned?: SubscriptionResolver<Maybe<ResolversTypes['Reward']>, "onRewardEarned", ParentType, ContextType, Partial<SubscriptionOnRewardEarnedArgs>>;
 };
 
 export type VariantResolvers<ContextType = any, ParentType extends ResolversParentTypes['Variant'] = ResolversParentTypes['Variant']> = {
   config?: Resolver<Maybe<ResolversTypes['AWSJSON']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1178,9 +1592,12 @@ export type VariantCountsResolvers<ContextType = any, ParentType extends Resolve
 export type VariantResultResolvers<ContextType = any, ParentType extends ResolversParentTypes['VariantResult'] = ResolversParentTypes['VariantResult']> = {
   conversions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   funnel?: Resolver<ResolversTypes['Funnel'], ParentType, ContextType>;
+  goal?: Resolver<Maybe<ResolversTypes['GoalComparison']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   rateCi?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  rejectedAsFraud?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   users?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   vsControl?: Resolver<Maybe<ResolversTypes['Comparison']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1203,20 +1620,28 @@ export type Resolvers<ContextType = any> = {
   Comparison?: ComparisonResolvers<ContextType>;
   Experiment?: ExperimentResolvers<ContextType>;
   ExperimentConnection?: ExperimentConnectionResolvers<ContextType>;
+  FraudRules?: FraudRulesResolvers<ContextType>;
   Funnel?: FunnelResolvers<ContextType>;
+  GoalComparison?: GoalComparisonResolvers<ContextType>;
   LiveCounts?: LiveCountsResolvers<ContextType>;
   MetricComparison?: MetricComparisonResolvers<ContextType>;
   MetricResult?: MetricResultResolvers<ContextType>;
   MetricVariantResult?: MetricVariantResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Offer?: OfferResolvers<ContextType>;
   Phase?: PhaseResolvers<ContextType>;
   PhaseWeight?: PhaseWeightResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordResult?: RecordResultResolvers<ContextType>;
+  Referral?: ReferralResolvers<ContextType>;
   ReferralCode?: ReferralCodeResolvers<ContextType>;
   Results?: ResultsResolvers<ContextType>;
   ResultsSnapshot?: ResultsSnapshotResolvers<ContextType>;
   ResultsSnapshotConnection?: ResultsSnapshotConnectionResolvers<ContextType>;
+  Reward?: RewardResolvers<ContextType>;
+  RewardConnection?: RewardConnectionResolvers<ContextType>;
+  RewardSpec?: RewardSpecResolvers<ContextType>;
+  RewardTier?: RewardTierResolvers<ContextType>;
   SampleSizeProgress?: SampleSizeProgressResolvers<ContextType>;
   SnapshotVariant?: SnapshotVariantResolvers<ContextType>;
   Srm?: SrmResolvers<ContextType>;

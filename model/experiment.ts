@@ -10,11 +10,11 @@ export const EXPERIMENT_ENTITY = 'Experiment';
 /** The API fields of an experiment, in schema order. */
 export const EXPERIMENT_FIELDS = [
   'id', 'name', 'description', 'status', 'variants', 'control', 'salt', 'coverage', 'attributionWindowDays', 'currency',
-  'minimumDetectableEffect', 'endDate', 'autoStop', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version', 'phases',
+  'minimumDetectableEffect', 'goalMetric', 'fraudRules', 'endDate', 'autoStop', 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt', 'version', 'phases',
 ] as const;
 
 /** Defaults for fields added after experiments were first stored. */
-export const EXPERIMENT_DEFAULTS = { currency: 'USD' };
+export const EXPERIMENT_DEFAULTS = { currency: 'USD', goalMetric: 'CONVERTING_REFERRER_RATE' };
 
 export type StoredItem = Record<string, unknown>;
 
@@ -40,6 +40,7 @@ export function experimentFromItem<E extends ExperimentKeyFields = ExperimentKey
   const out: StoredItem = {};
   for (const f of EXPERIMENT_FIELDS) out[f] = item[f] ?? null;
   if (out.currency === null) out.currency = EXPERIMENT_DEFAULTS.currency;
+  if (out.goalMetric === null) out.goalMetric = EXPERIMENT_DEFAULTS.goalMetric;
   // Experiments started before phases existed read as one phase from their start.
   out.phases = phasesOf(item as unknown as Parameters<typeof phasesOf>[0]);
   if (out.autoStop === null) out.autoStop = { onDecision: false, onEndDate: false };

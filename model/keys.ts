@@ -35,6 +35,9 @@ export const keys = {
   alert: (experimentId: string, phase: number, kind: string) => ({ pk: `EXP#${experimentId}#ALERT`, sk: `${phaseKey(phase)}${kind}` }),
   /** Where the last time-bounded analysis run stopped. */
   analysisCursor: () => ({ pk: 'ANALYSIS', sk: 'CURSOR' }),
+  /** A user's rewards: one partition per user, sorted by experiment then reward id (issue 14). */
+  rewardPartition: (userId: string) => `USER#${userId}#RWD`,
+  reward: (userId: string, experimentId: string, rewardId: string) => ({ pk: `USER#${userId}#RWD`, sk: `${experimentId}#${rewardId}` }),
   /** gsi1: experiments by status, newest first. */
   experimentsByStatus: (status: string) => `STATUS#${status}`,
 };

@@ -4,6 +4,7 @@ import type { Manifest, ResolverDefinition } from './manifest-types.ts';
 
 const EXPERIMENTERS_ADMIN = ['createExperiment', 'updateExperiment', 'startExperiment', 'pauseExperiment', 'stopExperiment'];
 const RECORDERS = ['recordInvite', 'recordClick', 'recordSignup', 'recordConversion'];
+const REWARD_MOVES = ['fulfillReward', 'revokeReward'];
 
 // Lambda-backed fields go through one small JS resolver rather than a direct Lambda resolver: direct
 // resolvers report every thrown error as `Lambda:Unhandled`, and clients need our errorTypes.
@@ -158,6 +159,11 @@ export const manifest: Manifest = {
     ...EXPERIMENTERS_ADMIN.map((f) => lambdaField('Mutation', f, 'AdminLambda')),
     lambdaField('Mutation', 'assign', 'AssignLambda'),
     ...RECORDERS.map((f) => lambdaField('Mutation', f, 'EventsLambda')),
+    lambdaField('Query', 'referral', 'EventsLambda'),
+    ...REWARD_MOVES.map((f) => lambdaField('Mutation', f, 'EventsLambda')),
+    { typeName: 'Query', fieldName: 'rewards', kind: 'UNIT', dataSource: 'MainTable', code: 'resolvers/Query.rewards.ts' },
+    { typeName: 'Mutation', fieldName: 'publishRewardEarned', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishRewardEarned.ts' },
+    { typeName: 'Subscription', fieldName: 'onRewardEarned', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Subscription.onRewardEarned.ts' },
     { typeName: 'Mutation', fieldName: 'publishCounts', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishCounts.ts' },
     { typeName: 'Mutation', fieldName: 'publishAlert', kind: 'UNIT', dataSource: 'None', code: 'resolvers/Mutation.publishAlert.ts' },
     {

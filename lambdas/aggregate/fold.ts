@@ -3,7 +3,9 @@
 // counts, sums and sums of squares without ever reading raw events. Both items carry the phase the
 // user was assigned in (an attribution carries its referrer's), so a user's later events count in
 // the phase they were assigned in; items written before phases existed count in phase 1.
+import { roiDelta } from '../domain/referrals/roi.ts';
 import { isReferrer } from '../domain/stats/funnel.ts';
+
 export const TOTAL_FIELDS = [
   'exposures',
   'referrers',
@@ -17,6 +19,13 @@ export const TOTAL_FIELDS = [
   'convertingReferees',
   'revenue',
   'revenueSumSq',
+  // ROI (issue 14): per enrolled user, the cost of the rewards their referrals earned and revenue less it.
+  'rewardCost',
+  'rewardCostSumSq',
+  'netRevenue',
+  'netRevenueSumSq',
+  // Events refused by a fraud or validity rule (counted from the inserted REJECTED event items).
+  'rejectedAsFraud',
 ] as const;
 export type TotalField = (typeof TOTAL_FIELDS)[number];
 export type Totals = Record<TotalField, number>;
@@ -31,6 +40,8 @@ export interface Image {
   signups?: number;
   conversions?: number;
   revenue?: number;
+  rewardCost?: number;
+  outcome?: string;
 }
 
 export interface Change {
@@ -55,10 +66,20 @@ export function parseDeltaKey(key: string): { experimentId: string; phase: numbe
 export function foldChange(change: Change, deltas: Map<string, Totals>): void {
   const image = change.newImage ?? change.oldImage;
   if (!image?.experimentId || !image.variant) return;
+  const phase = typeof image.phase === 'number' && Number.isInteger(image.phase) && image.phase >= 1 ? image.phase : 1;
+  if (image.entity === 'Event') {
+    // A rejected event counts in the phase of the user it names (the referrer's, as it was recorded).
+    if (change.eventName === 'INSERT' && image.outcome === 'REJECTED') {
+      const key = deltaKey(image.experimentId, phase, image.variant);
+      const d = deltas.get(key) ?? emptyTotals();
+      d.rejectedAsFraud += 1;
+      deltas.set(key, d);
+    }
+    return;
+  }
   if (image.entity !== 'Assignment' && image.entity !== 'Attribution') return;
   // Items are never deleted on purpose; a TTL or manual REMOVE must not un-count history.
   if (change.eventName === 'REMOVE') return;
-  const phase = typeof image.phase === 'number' && Number.isInteger(image.phase) && image.phase >= 1 ? image.phase : 1;
   const key = deltaKey(image.experimentId, phase, image.variant);
   const d = deltas.get(key) ?? emptyTotals();
   const before = change.eventName === 'INSERT' ? {} : (change.oldImage ?? {});
@@ -81,6 +102,11 @@ export function foldChange(change: Change, deltas: Map<string, Totals>): void {
     const r0 = n(before.revenue), r1 = n(after.revenue);
     d.revenue += r1 - r0;
     d.revenueSumSq += r1 * r1 - r0 * r0;
+    const roi = roiDelta({ revenue: r0, rewardCost: n(before.rewardCost) }, { revenue: r1, rewardCost: n(after.rewardCost) });
+    d.rewardCost += roi.rewardCost;
+    d.rewardCostSumSq += roi.rewardCostSumSq;
+    d.netRevenue += roi.netRevenue;
+    d.netRevenueSumSq += roi.netRevenueSumSq;
   } else if (n(before.conversions) === 0 && n(after.conversions) > 0) {
     d.convertingReferees += 1;
   }

@@ -4,12 +4,13 @@
 // counts once. Nothing after the commits may throw: a failure there would make Lambda retry
 // records whose counts are already in (harmless now, but wasted).
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
 import { log, observeStream } from '../shared/observability.ts';
 import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import { totalsOf, type TotalsStore } from '../store/stores.ts';
 import { LIVE_COUNT_FIELDS, type LiveCounts, type VariantCounts } from '../../model/live-counts.ts';
-import { aggregateOnce, type StreamEvent } from './exactlyOnce.ts';
+import { aggregateOnce, type StreamEvent, type StreamRecord } from './exactlyOnce.ts';
 
 export type { StreamEvent, StreamRecord } from './exactlyOnce.ts';
 
@@ -46,6 +47,35 @@ async function publish(totals: TotalsStore, experimentIds: string[]): Promise<vo
   }
 }
 
+const PUBLISH_REWARD = /* GraphQL */ `
+  mutation PublishReward($input: RewardEarnedInput!) {
+    publishRewardEarned(input: $input) {
+      rewardId experimentId userId role variant amount currency name cost status referrerId refereeId tierAt eventId createdAt updatedAt requestId revokeReason
+    }
+  }
+`;
+const REWARD_FIELDS = [
+  'rewardId', 'experimentId', 'userId', 'role', 'variant', 'amount', 'currency', 'name', 'cost', 'status',
+  'referrerId', 'refereeId', 'tierAt', 'eventId', 'createdAt', 'updatedAt', 'requestId', 'revokeReason',
+] as const;
+
+/** onRewardEarned: every reward item inserted in this batch, for a payout worker. */
+async function publishRewards(records: StreamRecord[]): Promise<void> {
+  for (const r of records) {
+    if (r.eventName !== 'INSERT' || !r.dynamodb.NewImage) continue;
+    const item = unmarshall(r.dynamodb.NewImage);
+    if (item.entity !== 'Reward') continue;
+    try {
+      const input = Object.fromEntries(REWARD_FIELDS.map((f) => [f, item[f] ?? null]));
+      const response = await callGraphql(PUBLISH_REWARD, { input });
+      if (response.errors?.length) log().error(`publishRewardEarned for ${String(item.rewardId)} failed`, { errors: response.errors });
+    } catch (error) {
+      // The reward is in the ledger; a payout worker that missed the push finds it with rewards().
+      log().error(`publishRewardEarned for ${String(item.rewardId)} failed`, { error: error as Error });
+    }
+  }
+}
+
 export const handler = observeStream('aggregate', (event: StreamEvent) => aggregate(event, contextFromEnvironment()));
 
 /** The handler with its context passed in: `{ batchItemFailures }` for Lambda's ReportBatchItemFailures. */
@@ -53,5 +83,6 @@ export async function aggregate(event: StreamEvent, { stores }: HandlerContext):
   if (!event.Records.length) return { batchItemFailures: [] };
   const { response, experiments } = await aggregateOnce(event, (records, merged) => stores.totals.applyOnce(records, merged));
   await publish(stores.totals, experiments);
+  await publishRewards(event.Records);
   return response;
 }

@@ -46,10 +46,13 @@ export async function assign(event: AppSyncResolverEvent, { stores }: HandlerCon
   };
   const experiment = await experimentFor(stores.experiments, experimentId);
   if (!experiment) return notEnrolled(experimentId, userId, 'EXPERIMENT_NOT_FOUND');
-  if (experiment.status !== 'RUNNING') return notEnrolled(experimentId, userId, 'NOT_RUNNING');
+  // PAUSED keeps serving stored assignments (the app keeps showing users their strategy) but
+  // enrols nobody new; DRAFT and STOPPED serve nothing.
+  if (experiment.status !== 'RUNNING' && experiment.status !== 'PAUSED') return notEnrolled(experimentId, userId, 'NOT_RUNNING');
 
   const stored = await stores.assignments.get(experimentId, userId);
   if (stored) return fromItem(stored, experiment, false);
+  if (experiment.status === 'PAUSED') return notEnrolled(experimentId, userId, 'NOT_RUNNING');
 
   const choice = assignVariant(experiment, userId);
   if (!choice.enrolled) return notEnrolled(experimentId, userId, 'OUTSIDE_COVERAGE', choice.bucket);

@@ -8,6 +8,10 @@ import {
   ValidationError,
   type FieldProblem,
 } from './errors.ts';
+import { checkFraudRules, checkGoalMetric, checkOffers, frozenReferralProblems } from './referrals/experiment-fields.ts';
+import type { FraudSettings } from './referrals/fraud.ts';
+import type { Offer } from './referrals/offer.ts';
+import type { GoalMetric } from './referrals/roi.ts';
 import type { Phase } from '../../model/phases.ts';
 import { isRecord } from '../../model/guards.ts';
 import { allowedActions, nextStatus, type ExperimentAction } from '../../model/lifecycle.ts';
@@ -23,6 +27,8 @@ export interface Variant {
   weight: number;
   /** The strategy's parameters as compact JSON text, or null. */
   config: string | null;
+  /** What the referrer and the referee get (referrals/offer.ts); null: no offer. */
+  offer?: Offer | null;
 }
 
 export interface Experiment {
@@ -40,6 +46,10 @@ export interface Experiment {
   /** ISO 4217 code every conversion value of the experiment is in (revenue is summed in it). */
   currency: string;
   minimumDetectableEffect: number | null;
+  /** The metric the always-valid decision is taken on. */
+  goalMetric: GoalMetric;
+  /** Thresholds of the fraud rules (referrals/fraud.ts); null for experiments stored before they existed (the defaults apply). */
+  fraudRules: FraudSettings | null;
   /** ISO 8601 (UTC, as `Date.prototype.toISOString` writes it). */
   endDate: string | null;
   /** What the scheduled analysis may stop the experiment for (both off by default; never a paused one). */
@@ -70,6 +80,7 @@ export interface VariantInput {
   name: string;
   weight: number;
   config?: unknown;
+  offer?: unknown;
 }
 
 export interface CreateExperimentInput {
@@ -86,6 +97,8 @@ export interface CreateExperimentInput {
   /** Defaults to USD. */
   currency?: string | null;
   minimumDetectableEffect?: number | null;
+  goalMetric?: string | null;
+  fraudRules?: Record<string, unknown> | null;
   endDate?: string | null;
   /** Defaults to both off; an absent (or null) flag is off. */
   autoStop?: { onDecision?: boolean | null; onEndDate?: boolean | null } | null;
@@ -107,6 +120,8 @@ export interface UpdateExperimentInput {
   attributionWindowDays?: number | null;
   currency?: string | null;
   minimumDetectableEffect?: number | null;
+  goalMetric?: string | null;
+  fraudRules?: Record<string, unknown> | null;
   endDate?: string | null;
   /** An absent (or null) flag keeps its value. */
   autoStop?: { onDecision?: boolean | null; onEndDate?: boolean | null } | null;
@@ -600,11 +615,20 @@ export function validateCreate(input: CreateExperimentInput, options: CreateOpti
     autoStop: input.autoStop,
   };
   const fields = checkAll(raw, options.now, true, p);
-  if (fields === undefined) throw new ValidationError(p.list, 'Cannot create the experiment');
+  const offers = checkOffers(input.variants, typeof raw.currency === 'string' ? raw.currency : LIMITS.defaultCurrency, p.list);
+  const goalMetric = checkGoalMetric(input.goalMetric, p.list);
+  const fraudRules = checkFraudRules(input.fraudRules, p.list);
+  if (fields === undefined || p.any || offers === undefined || goalMetric === undefined || fraudRules === undefined) {
+    throw new ValidationError(p.list, 'Cannot create the experiment');
+  }
+  // Only variants with an offer carry the field, so experiments without offers look as before.
+  fields.variants = fields.variants.map(({ offer: _, ...v }, i) => (offers[i] ? { ...v, offer: offers[i] } : v));
   const now = options.now.toISOString();
   return {
     id: options.id,
     ...fields,
+    goalMetric,
+    fraudRules,
     status: 'DRAFT',
     startedAt: null,
     stoppedAt: null,
@@ -727,7 +751,7 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
 
   const started = isStarted(current.status);
   if (started) {
-    const frozen = frozenProblems(current, input);
+    const frozen = [...frozenProblems(current, input), ...frozenReferralProblems(current, input, current.currency)];
     if (frozen.length > 0) throw new FrozenFieldError(frozen);
   }
 
@@ -765,7 +789,17 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
   };
   const p = new Problems();
   const fields = checkAll(raw, options.now, endDateChanged, p);
-  if (fields === undefined) throw new ValidationError(p.list, 'Cannot update the experiment');
+  // Offers: in DRAFT as sent (a variant sent without one has none); once started, as they were.
+  const offers = started || absent(input.variants)
+    ? (fields?.variants ?? []).map((v) => current.variants.find((c) => c.key === v.key)?.offer ?? null)
+    : checkOffers(input.variants, typeof raw.currency === 'string' ? raw.currency : current.currency, p.list);
+  const goalMetric = absent(input.goalMetric) ? current.goalMetric : checkGoalMetric(input.goalMetric, p.list);
+  const fraudRules = absent(input.fraudRules) ? current.fraudRules : checkFraudRules(input.fraudRules, p.list);
+  if (fields === undefined || p.any || offers === undefined || goalMetric === undefined || fraudRules === undefined) {
+    throw new ValidationError(p.list, 'Cannot update the experiment');
+  }
+  // Only variants with an offer carry the field, so experiments without offers look as before.
+  fields.variants = fields.variants.map(({ offer: _, ...v }, i) => (offers[i] ? { ...v, offer: offers[i] } : v));
 
   if (started) {
     // Keep the stored order of the variants.
@@ -775,6 +809,8 @@ export function validateUpdate(current: Experiment, input: UpdateExperimentInput
   return {
     ...current,
     ...fields,
+    goalMetric,
+    fraudRules,
     updatedAt: options.now.toISOString(),
     version: current.version + 1,
   };

@@ -6,6 +6,8 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { computePhaseResults, type ResultsOutput } from '../domain/stats/results.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId } from '../shared/args.ts';
+import { offerOf } from '../domain/referrals/offer.ts';
+import { DEFAULT_GOAL_METRIC, goalComparisons, roiMetricInputs } from '../domain/referrals/roi.ts';
 import type { HandlerContext } from '../store/context.ts';
 import { totalsOf, type ExperimentPartition } from '../store/stores.ts';
 import { currentPhase, phaseNumbered, phasesOf, weightMap } from '../../model/phases.ts';
@@ -45,19 +47,52 @@ export async function getResults(event: AppSyncResolverEvent, { stores }: Handle
  * `previousSequentialPValues` (per treatment key) carries the stored running minimum of the
  * always-valid p-value for that phase.
  */
-export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}, phase?: number, final = false): ResultsOutput {
+export function computeResults(partition: ExperimentPartition, previousSequentialPValues: Record<string, number | null> = {}, phase?: number, final = false) {
   const { experiment } = partition;
   // Before the first start there is no phase yet: the draft's weights stand in for phase 1.
   const p = phaseNumbered(experiment, phase) ?? { number: phase ?? 1, startedAt: null, endedAt: null, weights: experiment.variants.map((v) => ({ key: v.key, weight: v.weight })), coverage: experiment.coverage };
-  return computePhaseResults({
+  const of = (key: string) => totalsOf(partition, key, p.number);
+  const keys = p.weights.map((w) => w.key);
+  const results = computePhaseResults({
     experimentId: experiment.id,
     control: experiment.control,
     alpha: ALPHA,
     minimumDetectableEffect: experiment.minimumDetectableEffect,
     phase: { number: p.number, startedAt: p.startedAt, endedAt: p.endedAt, weights: weightMap(p.weights), coverage: p.coverage },
-    variants: p.weights.map((w) => ({ key: w.key, ...totalsOf(partition, w.key, p.number) })),
+    variants: keys.map((key) => ({ key, ...of(key) })),
     previousSequentialPValues,
     final,
+    extraMetrics: roiMetricInputs(keys.map((key) => ({ key, totals: of(key) }))),
     computedAt: new Date().toISOString(),
   });
+  return withReferrals(results, partition, p.number);
+}
+
+/** What a results readout adds for referrals (issue 14), from the same phase's totals: reward cost
+ * and net revenue in the funnel, fraud rejections, each variant's offer and the goal-metric decision. */
+export type ReferralResultsOutput = ReturnType<typeof withReferrals>;
+
+function withReferrals(results: ResultsOutput, partition: ExperimentPartition, phase: number) {
+  const { experiment } = partition;
+  const of = (key: string) => totalsOf(partition, key, phase);
+  const goalMetric = experiment.goalMetric ?? DEFAULT_GOAL_METRIC;
+  const arm = (key: string) => ({ key, users: of(key).exposures, convertingReferrers: of(key).convertingReferrers, netRevenue: of(key).netRevenue, netRevenueSumSq: of(key).netRevenueSumSq });
+  const goals = goalComparisons(
+    goalMetric,
+    arm(experiment.control),
+    results.variants.filter((v) => v.key !== experiment.control).map((v) => arm(v.key)),
+    ALPHA,
+  );
+  return {
+    ...results,
+    variants: results.variants.map((v) => ({
+      ...v,
+      funnel: { ...v.funnel, rewardCost: of(v.key).rewardCost, netRevenue: of(v.key).netRevenue },
+      rejectedAsFraud: of(v.key).rejectedAsFraud,
+      offer: offerOf(experiment, v.key),
+      goal: goals.get(v.key) ?? null,
+    })),
+    goalMetric,
+    rejectedAsFraud: results.variants.reduce((s, v) => s + of(v.key).rejectedAsFraud, 0),
+  };
 }

@@ -56,6 +56,8 @@ export function memoryStores(): MemoryStores {
     code: () => unsupported('referrals.code'),
     event: () => unsupported('referrals.event'),
     attribution: () => unsupported('referrals.attribution'),
+    counters: () => unsupported('referrals.counters'),
+    reward: () => unsupported('referrals.reward'),
     putNewEvent: () => unsupported('referrals.putNewEvent'),
     transact: () => unsupported('referrals.transact'),
   };

@@ -37,6 +37,10 @@ export interface ReferralStore {
   code(code: string): Promise<CodeItem | null>;
   event(experimentId: string, eventId: string): Promise<Item | undefined>;
   attribution(experimentId: string, refereeId: string): Promise<Item | undefined>;
+  /** A user's assignment item as stored (with the referrer's counters and rule state), consistent unless told. */
+  counters(experimentId: string, userId: string, consistentRead?: boolean): Promise<Item | undefined>;
+  /** One reward of the ledger (model/keys.ts `reward`). */
+  reward(userId: string, experimentId: string, rewardId: string): Promise<Item | undefined>;
   /** Writes an event item unless one with its key exists; false for a repeat. */
   putNewEvent(item: Item): Promise<boolean>;
   /** All-or-nothing write, retried on transaction conflicts. */
@@ -154,6 +158,8 @@ export function dynamoStores(table: Table): Stores {
       },
       event: (experimentId, eventId) => table.get(keys.event(experimentId, eventId)),
       attribution: (experimentId, refereeId) => table.get(keys.attribution(experimentId, refereeId)),
+      counters: (experimentId, userId, consistentRead = true) => table.get(keys.assignment(experimentId, userId), consistentRead),
+      reward: (userId, experimentId, rewardId) => table.get(keys.reward(userId, experimentId, rewardId)),
       putNewEvent: (item) => table.put(item, NEW_ITEM),
       transact: (items) => transactWriteRetryingConflicts(table, items),
     },

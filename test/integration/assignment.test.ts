@@ -136,7 +136,7 @@ const count = (rows: Assignment[], variant: string) => rows.filter((r) => r.vari
 // ------------------------------------------------------------------------------------------------
 
 describe('assign on an experiment that is not running', () => {
-  it('returns no variant with reason NOT_RUNNING for DRAFT, PAUSED and STOPPED, and writes nothing', async () => {
+  it('returns no variant with reason NOT_RUNNING for DRAFT and STOPPED (PAUSED: stored users only), and writes nothing', async () => {
     const e = await createExperiment({ salt: 'gate-1' });
     clearExperimentCache();
     const draft = await assign(e.id, 'gate-user-1');
@@ -164,7 +164,10 @@ describe('assign on an experiment that is not running', () => {
       [STOP, 'STOPPED'],
     ] as const) {
       expect((await lifecycle(mutation, e.id)).status).toBe(status);
-      for (const user of ['gate-user-1', `gate-new-${status}`]) {
+      clearExperimentCache();
+      // PAUSED keeps serving the stored assignment (docs/referrals.md, "PAUSED"); nobody new is enrolled.
+      if (status === 'PAUSED') expect(await assign(e.id, 'gate-user-1')).toMatchObject({ enrolled: true, isNew: false, reason: null });
+      for (const user of status === 'PAUSED' ? [`gate-new-${status}`] : ['gate-user-1', `gate-new-${status}`]) {
         const r = await assign(e.id, user);
         expect(r, `${status} ${user}`).toMatchObject({ enrolled: false, variant: null, config: null, isNew: false, reason: 'NOT_RUNNING' });
       }

@@ -1,5 +1,5 @@
 // Write units per write path (issue 5), measured with ReturnConsumedCapacity against DynamoDB Local
-// and compared with the figures in lambdas/events/record.ts's header comment and docs/referrals.md.
+// and compared with the figures in lambdas/events/referral-events.ts's header comment and docs/referrals.md.
 //
 // The Lambdas run in this process and share one DynamoDB client (lambdas/shared/config.ts): a
 // middleware on that client asks every command for its consumed capacity and records it. The local
@@ -22,6 +22,7 @@ import {
   type ConsumedCapacity,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
@@ -154,9 +155,14 @@ async function itemWcu(item: Record<string, AttributeValue>): Promise<number> {
 async function awsTransactWcu(input: Record<string, unknown>): Promise<number> {
   let total = 0;
   for (const t of input.TransactItems as TransactWriteItem[]) {
-    let item: Record<string, AttributeValue> | undefined = t.Put?.Item;
+    // The stores write through lib-dynamodb: the middleware may see plain JS values, not AttributeValues.
+    const attributes = (v: Record<string, unknown> | undefined) =>
+      v && Object.values(v).some((x) => typeof x !== 'object' || x === null || Array.isArray(x) || !Object.keys(x).every((k) => k.length <= 4 && k === k.toUpperCase()))
+        ? marshall(v, { removeUndefinedValues: true })
+        : (v as Record<string, AttributeValue> | undefined);
+    let item: Record<string, AttributeValue> | undefined = attributes(t.Put?.Item as Record<string, unknown> | undefined);
     if (t.Update) {
-      const out = await app.client.send(new GetItemCommand({ TableName: t.Update.TableName, Key: t.Update.Key, ConsistentRead: true }));
+      const out = await app.client.send(new GetItemCommand({ TableName: t.Update.TableName, Key: attributes(t.Update.Key as Record<string, unknown>), ConsistentRead: true }));
       item = out.Item;
     }
     if (!item) throw new Error(`cannot size transact item ${JSON.stringify(t)}`);
@@ -269,16 +275,19 @@ describe('write units per write path', () => {
     const replay = await path('recordInvite (replay)', () => ok(Q.invite, { input: { eventId: 'c-recordInvite', code, channel: 'SMS' } }, { apiKey: true }));
     expect(replay).toMatchObject({ wcu: 0, rcu: 2, refused: ['TransactWriteItems'] });
     await ok(Q.pause, { id: exp }, experimenter);
-    const paused = await path('recordInvite (experiment paused: unattributed)', () => ok(Q.invite, { input: { eventId: 'c-inv-p', code, channel: 'SMS' } }, { apiKey: true }));
-    expect(paused).toMatchObject({ wcu: 1, rcu: 1, refused: [] });
+    // PAUSED counts events like RUNNING (flagged): the same cost.
+    const paused = await path('recordInvite (experiment paused: counted, flagged)', () => ok(Q.invite, { input: { eventId: 'c-inv-p', code, channel: 'SMS' } }, { apiKey: true }));
+    expect(paused).toMatchObject({ wcu: 4, rcu: 1, refused: [] });
     await ok(Q.start, { id: exp }, experimenter);
   });
 
   it('recordSignup: event + attribution + referrer counters (6 WCU); already attributed: a refused transaction + the event (1 WCU)', async () => {
     const counted = await path('recordSignup (counted)', () => ok(Q.signup, { input: { eventId: 'c-sgn-1', code, refereeId: 'cap-referee-1' } }, { iam: true }));
-    expect(counted).toMatchObject({ wcu: 6, localTransactWcu: 4, rcu: 2, refused: [] });
+    // Reads: code + experiment (0.5 each), the event (1), the referrer's counters and attribution (1 each:
+    // the fraud rules and the ledger), the referee's assignment (0.5: EXISTING_USER).
+    expect(counted).toMatchObject({ wcu: 6, localTransactWcu: 4, rcu: 4.5, refused: [] });
     const already = await path('recordSignup (already attributed)', () => ok(Q.signup, { input: { eventId: 'c-sgn-2', code: otherCode, refereeId: 'cap-referee-1' } }, { iam: true }));
-    expect(already).toMatchObject({ wcu: 1, rcu: 2, refused: ['TransactWriteItems'] });
+    expect(already).toMatchObject({ wcu: 1, rcu: 4.5, refused: ['TransactWriteItems'] });
     const replay = await path('recordSignup (replay)', () => ok(Q.signup, { input: { eventId: 'c-sgn-1', code, refereeId: 'cap-referee-1' } }, { iam: true }));
     expect(replay).toMatchObject({ wcu: 0, rcu: 2, refused: [] });
   });
@@ -306,7 +315,7 @@ describe('write units per write path', () => {
     const conversion = await path('recordConversion (counted, longest ids)', () =>
       ok(Q.conversion, { input: { eventId: id('g'), experimentId: big, refereeId: referee, value: 123456789.125, currency: 'USD' } }, { iam: true }));
     expect(conversion).toMatchObject({ wcu: 6, refused: [] });
-    const late = await path('recordConversion (after the window, longest ids)', () =>
+    const late = await path('recordConversion (dated in the future: rejected, longest ids)', () =>
       ok(Q.conversion, { input: { eventId: id('h'), experimentId: big, refereeId: referee, value: 123456789.125, currency: 'USD', occurredAt: new Date(Date.now() + 91 * 86_400_000).toISOString() } }, { iam: true }));
     expect(late).toMatchObject({ wcu: 1, refused: [] });
     const unknown = await path('recordConversion (unknown referee, longest ids)', () =>
@@ -336,7 +345,7 @@ describe('write units per write path', () => {
     expect(counted).toMatchObject({ wcu: 6, localTransactWcu: 4, rcu: 1.5, refused: [] }); // experiment (0.5) + attribution (1)
     const unknown = await path('recordConversion (unattributed: unknown referee)', conv('c-cnv-2', 'cap-nobody'));
     expect(unknown).toMatchObject({ wcu: 1, rcu: 1.5, refused: [] });
-    const late = await path('recordConversion (unattributed: after the window)', conv('c-cnv-3', 'cap-referee-1', { occurredAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }));
+    const late = await path('recordConversion (rejected: INVALID_TIME)', conv('c-cnv-3', 'cap-referee-1', { occurredAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }));
     expect(late).toMatchObject({ wcu: 1, rcu: 1.5, refused: [] });
     const replay = await path('recordConversion (replay)', conv('c-cnv-1', 'cap-referee-1'));
     expect(replay).toMatchObject({ wcu: 0, rcu: 2.5, refused: ['TransactWriteItems'] });
@@ -344,24 +353,48 @@ describe('write units per write path', () => {
     expect(replayUnattributed).toMatchObject({ wcu: 0, rcu: 2.5, refused: ['PutItem'] });
   });
 
-  it('the stream aggregator: one transaction per batch, the batch marker + one update per variant touched (2 WCU each)', async () => {
+  it('issue 14: a conversion that earns both rewards adds each reward item (2 WCU each, transaction-priced); a rejected event is the event alone (1 WCU)', async () => {
+    const offer = { trigger: 'FIRST_CONVERSION', referrer: { amount: 10 }, referee: { name: '1 free month', cost: 4 } };
+    const input = { name: 'capacity: rewards', variants: VARIANTS.map((v) => ({ ...v, offer })), control: 'A', salt: SALT };
+    const rewarded = (await ok<{ id: string }>(Q.create, { input }, experimenter)).id;
+    await ok(Q.start, { id: rewarded }, experimenter);
+    const user = userIn('A', 'cap-rewards');
+    await ok(Q.assign, { e: rewarded, u: user }, { apiKey: true });
+    const rewardCode = (await ok<{ code: string }>(Q.code, { e: rewarded, u: user }, { apiKey: true })).code;
+    const signup = await path('recordSignup (counted, FIRST_CONVERSION offer: no reward yet)', () => ok(Q.signup, { input: { eventId: 'rw-sgn', code: rewardCode, refereeId: 'rw-friend' } }, { iam: true }));
+    expect(signup).toMatchObject({ wcu: 6, refused: [] });
+    const conversion = await path('recordConversion (counted, first: earns 2 rewards)', () =>
+      ok(Q.conversion, { input: { eventId: 'rw-cnv', experimentId: rewarded, refereeId: 'rw-friend', value: 50 } }, { iam: true }));
+    expect(conversion).toMatchObject({ wcu: 6 + 2 * 2, refused: [] });
+    const second = await path('recordConversion (counted, later: no reward)', () =>
+      ok(Q.conversion, { input: { eventId: 'rw-cnv-2', experimentId: rewarded, refereeId: 'rw-friend', value: 50 } }, { iam: true }));
+    expect(second).toMatchObject({ wcu: 6, refused: [] });
+    const rejected = await path('recordSignup (rejected: SELF_REFERRAL)', () => ok(Q.signup, { input: { eventId: 'rw-self', code: rewardCode, refereeId: user } }, { iam: true }));
+    expect(rejected).toMatchObject({ wcu: 1, refused: [] });
+  });
+
+  it('the stream aggregator: per chunk one transaction, a marker per counted record + one update per (phase, variant) touched (2 WCU each)', async () => {
     await app.poller!.drain();
     calls.length = 0;
     await ok(Q.invite, { input: { eventId: 'c-inv-a', code: otherCode, channel: 'SMS' } }, { apiKey: true });
     await ok(Q.invite, { input: { eventId: 'c-inv-b', code, channel: 'SMS' } }, { apiKey: true });
     await app.poller!.drain();
-    const batches = calls.filter((c) => c.command === 'TransactWriteItems' && JSON.stringify(c.input).includes('AGGBATCH#'));
+    const batches = calls.filter((c) => c.command === 'TransactWriteItems' && JSON.stringify(c.input).includes('AGGREC#'));
     expect(batches.length).toBeGreaterThanOrEqual(1);
+    let markers = 0;
+    let updates = 0;
     for (const batch of batches) {
-      const items = (batch.input.TransactItems as TransactWriteItem[]).length;
-      const variants = items - 1;
-      expect(variants).toBeGreaterThanOrEqual(1);
-      expect(await awsTransactWcu(batch.input)).toBe(2 * (1 + variants));
+      const items = batch.input.TransactItems as TransactWriteItem[];
+      const m = items.filter((i) => JSON.stringify(i).includes('AGGREC#')).length;
+      markers += m;
+      updates += items.length - m;
+      expect(await awsTransactWcu(batch.input)).toBe(2 * items.length);
     }
     const c = await cost(batches);
     measured['aggregator (per batch)'] = c;
-    // Both invites touched a different variant; however they were batched, 2 variant updates in all.
-    expect(batches.reduce((n, b) => n + (b.input.TransactItems as unknown[]).length - 1, 0)).toBe(2);
+    // Each invite moved one referrer's counters (one counted record) in a different variant:
+    // however they were batched, 2 markers and 2 totals updates in all.
+    expect([markers, updates]).toEqual([2, 2]);
   });
 });
 

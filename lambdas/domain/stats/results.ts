@@ -17,7 +17,7 @@ import { decide, type Decision, type SequentialPlan } from './decision.ts';
 import type { Interval } from './finite.ts';
 import { funnel, type FunnelOutput, type FunnelTotals } from './funnel.ts';
 import { requiredSampleSizePerVariant } from './sampleSize.ts';
-import type { MetricOutput, SrmOutput, StatsInput, VsControlOutput } from './types.ts';
+import type { MetricOutput, SrmOutput, StatsInput, StatsMetricInput, VsControlOutput } from './types.ts';
 
 export const DEFAULT_ALPHA = 0.05;
 
@@ -54,6 +54,8 @@ export interface ResultsInput {
   previousSequentialPValues?: Record<string, number | null>;
   /** True for the frozen readout of a stopped experiment. */
   final?: boolean;
+  /** More per-user metrics (Welch) after the built-in three, e.g. the referral ROI metrics. */
+  extraMetrics?: StatsMetricInput[];
   computedAt: string;
 }
 
@@ -123,6 +125,7 @@ export function phaseStatsInput(input: ResultsInput): StatsInput {
       metric('invitesPerUser', 'invites', 'invitesSumSq'),
       metric('conversionsPerUser', 'conversions', 'conversionsSumSq'),
       metric('revenuePerUser', 'revenue', 'revenueSumSq'),
+      ...(input.extraMetrics ?? []),
     ],
   };
 }

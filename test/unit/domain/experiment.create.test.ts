@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError, type FieldProblem } from '../../../lambdas/domain/errors.ts';
 import { validateCreate, type CreateExperimentInput } from '../../../lambdas/domain/experiment.ts';
+import { DEFAULT_FRAUD_SETTINGS } from '../../../lambdas/domain/referrals/fraud.ts';
 import { NOW, createOptions, deepFreeze, validInput } from './fixtures.ts';
 
 function problemsOf(input: CreateExperimentInput): FieldProblem[] {
@@ -47,6 +48,8 @@ describe('validateCreate: a valid input', () => {
       attributionWindowDays: 30,
       currency: 'USD',
       minimumDetectableEffect: null,
+      goalMetric: 'CONVERTING_REFERRER_RATE',
+      fraudRules: DEFAULT_FRAUD_SETTINGS,
       endDate: null,
       autoStop: { onDecision: false, onEndDate: false },
       startedAt: null,

@@ -2,6 +2,7 @@
 // and deterministic id generators for the simulations.
 import { mulberry32 } from '../../../cli/simulate/prng.ts';
 import type { CreateExperimentInput, Experiment } from '../../../lambdas/domain/experiment.ts';
+import { DEFAULT_FRAUD_SETTINGS } from '../../../lambdas/domain/referrals/fraud.ts';
 
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
 export const LATER = new Date('2025-06-02T08:30:00.000Z');
@@ -38,6 +39,8 @@ export function experiment(overrides: Partial<Experiment> = {}): Experiment {
     attributionWindowDays: 30,
     currency: 'USD',
     minimumDetectableEffect: null,
+    goalMetric: 'CONVERTING_REFERRER_RATE',
+    fraudRules: { ...DEFAULT_FRAUD_SETTINGS },
     autoStop: { onDecision: false, onEndDate: false },
     endDate: null,
     startedAt: null,
