@@ -27,14 +27,7 @@ export interface FunnelTotals {
   revenue: number;
 }
 
-export interface FunnelOutput {
-  exposures: number;
-  referrers: number;
-  invites: number;
-  clicks: number;
-  signups: number;
-  conversions: number;
-  revenue: number;
+export interface FunnelOutput extends FunnelTotals {
   inviteRate: number | null;
   inviteRateCi: Interval | null;
   invitesPerReferrer: number | null;

@@ -22,7 +22,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Principal, RequestHeaders, RequestInfo } from '../auth/index.ts';
 import { budgetError, DEFAULT_LIMITS, operationCost, parseWithinBudget, type RequestLimits } from '../limits.ts';
 import { selectionSetGraphQL, selectionSetList } from '../selection.ts';
-import { createFanOut } from './fan-out.ts';
+import { createFanOut, type FanOutSubscription } from './fan-out.ts';
 import { compileFilter, FilterValidationError, type CompiledFilter } from './filter.ts';
 import { subscribeDirectives } from './payload.ts';
 import {
@@ -39,7 +39,7 @@ import {
   type HandshakeAuth,
   type ProtocolError,
 } from './protocol.ts';
-import { SubscriptionRegistry, type Indexed } from './registry.ts';
+import { SubscriptionRegistry } from './registry.ts';
 
 /** What a subscription resolver is told besides the field, arguments and principal. */
 export interface SubscriptionResolverInfo {
@@ -130,17 +130,9 @@ export interface RealtimeServer {
   readonly stats: Readonly<RealtimeStats>;
 }
 
-interface Subscription extends Indexed {
-  readonly id: string;
+/** Subscribers with the same `projectionKey` receive byte-identical payloads. */
+interface Subscription extends FanOutSubscription {
   readonly connection: Connection;
-  readonly filter: CompiledFilter | null;
-  readonly invalidationFilter: CompiledFilter | null;
-  readonly document: DocumentNode;
-  readonly operationName: string | undefined;
-  readonly variables: Record<string, unknown>;
-  readonly principal: Principal;
-  /** Subscribers with the same key receive byte-identical payloads. */
-  readonly projectionKey: string;
 }
 
 interface Connection {
