@@ -11,8 +11,8 @@ export const DEMO_EXPERIMENT = {
   attributionWindowDays: 30,
   minimumDetectableEffect: 0.1,
   variants: [
-    { key: 'reward-5', name: '$5 reward', weight: 0.5, config: JSON.stringify({ rewardUsd: 5, copy: 'Give $5, get $5' }) },
-    { key: 'reward-10', name: '$10 reward', weight: 0.5, config: JSON.stringify({ rewardUsd: 10, copy: 'Give $10, get $10' }) },
+    { key: 'reward-5', name: '$5 reward', weight: 0.5, config: JSON.stringify({ rewardUsd: 5, copy: 'Give $5, get $5' }), offer: { referrer: { amount: 5 }, referee: { amount: 5 } } },
+    { key: 'reward-10', name: '$10 reward', weight: 0.5, config: JSON.stringify({ rewardUsd: 10, copy: 'Give $10, get $10' }), offer: { referrer: { amount: 10 }, referee: { amount: 10 } } },
   ],
 };
 

@@ -46,6 +46,8 @@ let auth: AuthSettings;
 let app: App;
 let browser: Browser;
 let base: string;
+/** The demo experiment npm start seeds: '$5 vs $10' with typed offers. */
+let demoId: string;
 let gql: ReturnType<typeof createGraphqlClient>;
 const asExperimenter = () => ({ token: () => signToken({ user: 'browser-test', groups: ['experimenters'] }, auth) });
 const timings: Record<string, number> = {};
@@ -60,7 +62,7 @@ beforeAll(async () => {
   // The Insights endpoint as npm start registers it (DuckDB over a lake exported on each request).
   const insights = insightsRoute({ table: () => app && { client: app.client, tableName: app.tableNames.main! }, lakeDir: join(dir, 'lake'), lagMs: 0 });
   app = await startApp({ auth, staticDir: dist, routes: { ...localDashboardRoutes(auth, { pollIntervalMs: 1000, insightsUrl: '/insights.json' }), ...insights } });
-  await seedDemo(dir, app.api.graphqlUrl, auth);
+  demoId = await seedDemo(dir, app.api.graphqlUrl, auth);
   timings.app = Date.now() - t;
   t = Date.now();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -387,6 +389,19 @@ describe('the dashboard in headless Chromium', () => {
   it('passes axe on the experiment page', async () => {
     await expectAccessible(main.page, 'experiment');
   });
+
+  it('shows each variant\'s offer beside its reward cost and net revenue per user (the seeded $5 vs $10 demo)', async () => {
+    const watched = await openPage(`/#/experiments/${encodeURIComponent(demoId)}`);
+    const { page } = watched;
+    const rows = page.locator('table.offers tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.locator('table.offers thead th').allInnerTexts()).toEqual(['Variant', 'Offer', 'Reward cost per user', 'Net revenue per user', 'Rejected as fraud', 'Goal decision']);
+    expect(await page.locator('table.offers tr[data-variant="reward-10"] td').first().innerText()).toMatch(/referrer gets \$10\.00, friend gets \$10\.00, on first conversion/);
+    expect(await page.locator('table.offers tr[data-variant="reward-5"] td').first().innerText()).toMatch(/referrer gets \$5\.00/);
+    expect(await page.locator('table.offers caption').innerText()).toMatch(/goal: converting-referrer rate; rejected as suspected fraud: 0/);
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('shows Insights from the named queries (DuckDB over the exported lake), says where they come from, and passes axe', async () => {
     const watched = await openPage(`/#/experiments/${encodeURIComponent(experimentId)}/insights`);

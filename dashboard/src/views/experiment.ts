@@ -400,7 +400,7 @@ export function renderExperiment(ctx: ViewContext, root: HTMLElement, id: string
       showDecisions(r);
       replaceChildren(srmSlot, r.srm.mismatch ? srmWarning(r, experiment) : null);
       replaceChildren(progressBody, sampleSizeView(r));
-      replaceChildren(resultsBody, resultsTable(r), funnelRatesTable(r, experiment.currency), metricsTable(r, experiment.currency));
+      replaceChildren(resultsBody, resultsTable(r), offersTable(r, experiment.currency), funnelRatesTable(r, experiment.currency), metricsTable(r, experiment.currency));
       rateChart.update(r.variants.map((v) => ({ key: v.key, rate: v.rate, ci: v.rateCi })));
     }
 
@@ -536,11 +536,48 @@ const METRIC_LABEL: Record<string, string> = {
   invitesPerUser: 'Invites per user',
   conversionsPerUser: 'Conversions per user',
   revenuePerUser: 'Revenue per user',
+  rewardCostPerUser: 'Reward cost per user',
+  netRevenuePerUser: 'Net revenue per user (revenue − reward cost)',
 };
+
+type Reward = { amount?: number | null; currency?: string | null; name?: string | null; cost: number } | null | undefined;
+const rewardText = (r: Reward, currency: string) =>
+  !r ? 'nothing' : r.name ? `${r.name} (costs ${formatMoney(r.cost, currency)})` : formatMoney(r.amount ?? r.cost, r.currency ?? currency);
+
+/** Each variant's offer beside what it returns after reward costs (docs/referrals.md). */
+function offersTable(r: Results, currency: string): HTMLElement | null {
+  if (!r.variants.some((v) => v.offer)) return null;
+  const perUser = (x: number, users: number) => (users > 0 ? formatMoney(x / users, currency) : MISSING);
+  return scrollBox(
+    'Offers and return table',
+    h(
+      'table',
+      { class: 'data offers' },
+      h('caption', {}, `Offers and their return after reward costs (goal: ${r.goalMetric === 'NET_REVENUE_PER_USER' ? 'net revenue per enrolled user' : 'converting-referrer rate'}; rejected as suspected fraud: ${r.rejectedAsFraud})`),
+      h('thead', {}, h('tr', {}, ['Variant', 'Offer', 'Reward cost per user', 'Net revenue per user', 'Rejected as fraud', 'Goal decision'].map((c, i) => h('th', { scope: 'col', class: i > 1 && i < 5 ? 'num' : '' }, c)))),
+      h(
+        'tbody',
+        {},
+        r.variants.map((v) =>
+          h(
+            'tr',
+            { 'data-variant': v.key },
+            h('th', { scope: 'row' }, v.key),
+            h('td', {}, v.offer ? `referrer gets ${rewardText(v.offer.referrer, currency)}, friend gets ${rewardText(v.offer.referee, currency)}, on ${v.offer.trigger === 'SIGNUP' ? 'signup' : 'first conversion'}` : 'no offer'),
+            h('td', { class: 'num' }, perUser(v.funnel.rewardCost, v.users)),
+            h('td', { class: 'num' }, perUser(v.funnel.netRevenue, v.users)),
+            h('td', { class: 'num' }, String(v.rejectedAsFraud)),
+            h('td', {}, v.goal ? v.goal.decision : 'control'),
+          ),
+        ),
+      ),
+    ),
+  );
+}
 
 function metricsTable(r: Results, currency: string): HTMLElement | null {
   if (r.metrics.length === 0) return null;
-  const money = (name: string) => name.toLowerCase().includes('revenue');
+  const money = (name: string) => /revenue|cost/i.test(name);
   const fmt = (name: string, x: number) => (money(name) ? formatMoney(x, currency) : formatDecimal(x, 3));
   return scrollBox(
     'Per-user metrics table',
