@@ -2,7 +2,7 @@
 // the number of recorded events.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
-import { startTestApp } from '../support/app.ts';
+import { lambdaConfigOf, startTestApp } from '../support/app.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
 import { createClient, experimenter } from '../support/client.ts';
 
@@ -49,7 +49,7 @@ async function experimentWithInvites(invites: number): Promise<string> {
 
 async function readsDuringResults(experimentId: string): Promise<{ commands: string[]; invites: number }> {
   const commands: string[] = [];
-  const client = getDynamoDb();
+  const client = getDynamoDb(lambdaConfigOf(app));
   const name = `count-${experimentId}`;
   client.middlewareStack.add(
     (next, context) => async (args) => {
