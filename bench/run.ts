@@ -3,6 +3,7 @@
 import { benchAssignment } from './assignment.ts';
 import { benchLive } from './live.ts';
 import { benchPeers } from './peers.ts';
+import { benchRealtimeScale } from './realtime-scale.ts';
 import { benchRuntime } from './runtime.ts';
 import { printTable, type BenchRow } from './table.ts';
 
@@ -11,6 +12,7 @@ const groups: [string, (progress: (s: string) => void) => Promise<BenchRow[]>][]
   ['Local runtime', benchRuntime],
   ['Peers: local runtime vs Amplify AppSync simulator vs DynamoDB Local', benchPeers],
   ['Live counts', benchLive],
+  ['Realtime at scale: 1,000 onCountsChanged subscribers', benchRealtimeScale],
 ];
 
 const only = process.argv[2];
