@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startApp, type App, type AppOptions } from '../../cli/app.ts';
 import { authSettingsFromEnv, type AuthSettings } from '../../local/appsync/auth/index.ts';
 import { createClient } from './client.ts';
+import { getConfig, type LambdaConfig } from '../../lambdas/shared/config.ts';
 import { sharedDynamoDb } from './dynamodb.ts';
 
 /** startApp on the worker's shared DynamoDB Local unless `dataDir` asks for a persistent one. */
@@ -27,4 +28,9 @@ export async function startTestApp(options: Omit<AppOptions, 'auth'> = {}): Prom
   const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-test-')) });
   const app = await startAppOnSharedDynamoDb({ auth, ...options });
   return { app, auth, gql: createClient(app.api.graphqlUrl, auth) };
+}
+
+/** A hosted Lambda's settings (its environment as the local host passes it), e.g. for its DynamoDB client. */
+export function lambdaConfigOf(app: { api: { lambdaEnvironment(id: string): Record<string, string> } }, lambdaId = 'admin'): LambdaConfig {
+  return getConfig(app.api.lambdaEnvironment(lambdaId));
 }
