@@ -6,6 +6,7 @@
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
+import type { LambdaConfig, LambdaEnv } from '../shared/config.ts';
 import { log, observeStream } from '../shared/observability.ts';
 import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import { totalsOf, type TotalsStore } from '../store/stores.ts';
@@ -33,12 +34,12 @@ export async function readLiveCounts(totals: TotalsStore, experimentId: string):
   return { experimentId, variants, updatedAt: partition.updatedAt };
 }
 
-async function publish(totals: TotalsStore, experimentIds: string[]): Promise<void> {
+async function publish(config: LambdaConfig | undefined, totals: TotalsStore, experimentIds: string[]): Promise<void> {
   for (const experimentId of experimentIds) {
     try {
       const counts = await readLiveCounts(totals, experimentId);
       if (!counts) continue;
-      const response = await callGraphql(PUBLISH, { input: counts });
+      const response = await callGraphql(config, PUBLISH, { input: counts });
       if (response.errors?.length) log().error(`publishCounts for ${experimentId} failed`, { errors: response.errors });
     } catch (error) {
       // The totals are committed; a missed push is repaired by the next batch or by liveCounts.
@@ -60,14 +61,14 @@ const REWARD_FIELDS = [
 ] as const;
 
 /** onRewardEarned: every reward item inserted in this batch, for a payout worker. */
-async function publishRewards(records: StreamRecord[]): Promise<void> {
+async function publishRewards(config: LambdaConfig | undefined, records: StreamRecord[]): Promise<void> {
   for (const r of records) {
     if (r.eventName !== 'INSERT' || !r.dynamodb.NewImage) continue;
     const item = unmarshall(r.dynamodb.NewImage);
     if (item.entity !== 'Reward') continue;
     try {
       const input = Object.fromEntries(REWARD_FIELDS.map((f) => [f, item[f] ?? null]));
-      const response = await callGraphql(PUBLISH_REWARD, { input });
+      const response = await callGraphql(config, PUBLISH_REWARD, { input });
       if (response.errors?.length) log().error(`publishRewardEarned for ${String(item.rewardId)} failed`, { errors: response.errors });
     } catch (error) {
       // The reward is in the ledger; a payout worker that missed the push finds it with rewards().
@@ -76,13 +77,17 @@ async function publishRewards(records: StreamRecord[]): Promise<void> {
   }
 }
 
-export const handler = observeStream('aggregate', (event: StreamEvent) => aggregate(event, contextFromEnvironment()));
+/** The handler on a given environment (the local host passes the Lambda's own). */
+export const handlerFor = (env: LambdaEnv) => observeStream('aggregate', (event: StreamEvent) => aggregate(event, contextFromEnvironment(env)));
+
+/** The Lambda's entry point: the only reader of the real environment. */
+export const handler = handlerFor(process.env);
 
 /** The handler with its context passed in: `{ batchItemFailures }` for Lambda's ReportBatchItemFailures. */
-export async function aggregate(event: StreamEvent, { stores }: HandlerContext): Promise<PartialItemFailureResponse> {
+export async function aggregate(event: StreamEvent, { stores, config }: HandlerContext): Promise<PartialItemFailureResponse> {
   if (!event.Records.length) return { batchItemFailures: [] };
   const { response, experiments } = await aggregateOnce(event, (records, merged) => stores.totals.applyOnce(records, merged));
-  await publish(stores.totals, experiments);
-  await publishRewards(event.Records);
+  await publish(config, stores.totals, experiments);
+  await publishRewards(config, event.Records);
   return response;
 }

@@ -6,7 +6,7 @@ import { QueryCommand, ScanCommand, TransactionCanceledException, type Attribute
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
-import { startTestApp } from '../support/app.ts';
+import { lambdaConfigOf, startTestApp } from '../support/app.ts';
 import { clearExperimentCache } from '../../lambdas/assign/assign.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
@@ -486,7 +486,7 @@ describe('concurrency', () => {
     // Lambdas' DynamoDB client: the first `conflicts` transactions carrying the marked eventId fail.
     const code = (await ok<{ code: string }>(Q.code, { e: exp, u: users[1]! }, { apiKey: true })).code;
     let conflicts = 0;
-    const client = getDynamoDb();
+    const client = getDynamoDb(lambdaConfigOf(app));
     client.middlewareStack.add(
       (next) => async (args) => {
         const text = JSON.stringify(args.input);
