@@ -30,6 +30,8 @@ export interface AppOptions {
   routes?: Record<string, Route>;
   /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
   onDynamoDbFatal?(message: string): void;
+  /** See LocalStackOptions.dynamoDbGateway (a metering proxy in benches and tests). */
+  dynamoDbGateway?(endpoint: string): string;
   /** Overrides of the stream source's settings and poller hooks (tests: small batches, a crash before a checkpoint). */
   streamOverrides?: { batchSize?: number; beforeCheckpoint?: (shardId: string, lastSequence: string) => void };
 }
@@ -49,6 +51,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     staticDir: options.staticDir,
     routes: options.routes,
     onDynamoDbFatal: options.onDynamoDbFatal,
+    dynamoDbGateway: options.dynamoDbGateway,
   });
   let poller: StreamPoller | undefined;
   let scheduler: Scheduler | undefined;
