@@ -36,9 +36,7 @@ interface Costs {
 
 async function costsWith(events: number): Promise<Costs & { seededInvites: number }> {
   const id = await createRunningExperiment(gql, `cost ${events}`);
-  const t0 = Date.now();
   const seeded = await seedExperiment(app.client, app.tableNames.main!, { experimentId: id, variants: ['A', 'B'], events }, { concurrency: 16 });
-  console.log(`seeded ${events} events in ${Date.now() - t0} ms`);
   const readings: Record<string, MeterReading> = {};
   let invites = 0;
   let liveInvites = 0;
