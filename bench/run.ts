@@ -4,6 +4,7 @@ import { benchAssignment } from './assignment.ts';
 import { benchFlatCosts } from './flat-costs.ts';
 import { benchLive } from './live.ts';
 import { benchPeers } from './peers.ts';
+import { benchRealtimeScale } from './realtime-scale.ts';
 import { benchRuntime } from './runtime.ts';
 import { printTable, type BenchRow } from './table.ts';
 
@@ -13,6 +14,7 @@ const groups: [string, (progress: (s: string) => void) => Promise<BenchRow[]>][]
   ['Peers: local runtime vs Amplify AppSync simulator vs DynamoDB Local', benchPeers],
   ['Live counts', benchLive],
   ['Flat costs at scale: results, assign, liveCounts by events in the experiment', benchFlatCosts],
+  ['Realtime at scale: 1,000 onCountsChanged subscribers', benchRealtimeScale],
 ];
 
 const only = process.argv[2];

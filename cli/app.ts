@@ -18,6 +18,10 @@ export function dataDirFromEnv(env: Record<string, string | undefined> = process
 
 export interface AppOptions {
   dataDir?: string;
+  /** Attach to this DynamoDB Local instead of starting one (LocalStackOptions.dynamoDbEndpoint). */
+  dynamoDbEndpoint?: string;
+  /** Table name prefix (default `local`); tables sharing one DynamoDB Local need their own. */
+  tablePrefix?: string;
   port?: number;
   auth?: AuthSettings;
   /** Run the stream aggregator (default true). */
@@ -46,6 +50,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     root: ROOT,
     manifest,
     dataDir: options.dataDir,
+    dynamoDbEndpoint: options.dynamoDbEndpoint,
+    tablePrefix: options.tablePrefix,
     port: options.port,
     auth: options.auth,
     staticDir: options.staticDir,

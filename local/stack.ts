@@ -6,7 +6,7 @@ import type { Manifest } from '../resolvers/manifest-types.ts';
 import { authSettingsFromEnv, type AuthSettings } from './appsync/auth/index.ts';
 import { startLocalAppSync, type LocalAppSync } from './appsync/host.ts';
 import type { Route } from './appsync/http.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/lifecycle.ts';
+import { attachedDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/lifecycle.ts';
 import { createTables, tableNames } from './dynamodb/tables.ts';
 
 export interface LocalStackOptions {
@@ -17,6 +17,12 @@ export interface LocalStackOptions {
   appsyncFile?: string;
   /** Keep data under this folder; in memory when absent. */
   dataDir?: string;
+  /**
+   * Use the DynamoDB Local already listening here (its tables named with `tablePrefix`) instead of
+   * starting a JVM (`dataDir` then holds no DynamoDB data): stop() leaves it and its tables alone,
+   * and nobody supervises it. Tests share one JVM per worker this way (test/support/dynamodb.ts).
+   */
+  dynamoDbEndpoint?: string;
   port?: number;
   staticDir?: string;
   routes?: Record<string, Route>;
@@ -49,7 +55,9 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const dynamodb = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : { inMemory: true });
+  const dynamodb = options.dynamoDbEndpoint
+    ? attachedDynamoDbLocal(options.dynamoDbEndpoint)
+    : await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : { inMemory: true });
   const stops: (() => Promise<void>)[] = [() => dynamodb.stop()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => console.error('stop failed', e));
@@ -63,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(async () => client.destroy());
     const names = tableNames(options.manifest.tables, options.tablePrefix ?? 'local');
     const streamArns = await createTables(client, options.manifest.tables, names);
-    superviseDynamoDb(dynamodb, () => createTables(client, options.manifest.tables, names), options);
+    if (!options.dynamoDbEndpoint) superviseDynamoDb(dynamodb, () => createTables(client, options.manifest.tables, names), options);
     const auth = options.auth ?? authSettingsFromEnv(process.env, {
         appModes: options.manifest.auth,
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),

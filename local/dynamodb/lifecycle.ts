@@ -176,3 +176,25 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     },
   };
 }
+
+/**
+ * A DynamoDB Local that someone else runs (e.g. one JVM shared by a whole test run): there is no
+ * process of ours to supervise, restart or stop, so stop() leaves it running.
+ */
+export function attachedDynamoDbLocal(endpoint: string): DynamoDbLocal {
+  const url = new URL(endpoint);
+  return {
+    endpoint: endpoint.replace(/\/$/, ''),
+    port: Number(url.port),
+    get process(): ChildProcess {
+      throw new Error(`DynamoDB Local at ${endpoint} was attached to, not started here: its process is not ours`);
+    },
+    loopbackOnly: ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+    persistent: false,
+    onUnexpectedExit() {},
+    async restart() {
+      throw new Error(`DynamoDB Local at ${endpoint} was attached to, not started here: it cannot be restarted from here`);
+    },
+    async stop() {},
+  };
+}

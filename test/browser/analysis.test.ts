@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../cli/app.ts';
+import type { App } from '../../cli/app.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
 import { localDashboardRoutes } from '../../dashboard/local.ts';
 import { authSettingsFromEnv, type AuthSettings } from '../../local/appsync/auth/index.ts';
+import { startAppOnSharedDynamoDb } from '../support/app.ts';
 import { createClient, experimenter } from '../support/client.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
@@ -48,7 +49,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-browser-analysis-'));
   auth = authSettingsFromEnv({}, { dataDir: dir });
   const dist = await buildDashboard({ outDir: join(dir, 'dist') });
-  app = await startApp({ auth, staticDir: dist, routes: localDashboardRoutes(auth, { pollIntervalMs: 1000 }), scheduleRate: '1s', streams: false });
+  app = await startAppOnSharedDynamoDb({ auth, staticDir: dist, routes: localDashboardRoutes(auth, { pollIntervalMs: 1000 }), scheduleRate: '1s', streams: false });
   gql = createClient(app.api.graphqlUrl, auth);
   const created = await gql<{ createExperiment: { id: string } }>(
     'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }',

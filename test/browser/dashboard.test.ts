@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startApp, type App } from '../../cli/app.ts';
+import { ROOT, type App } from '../../cli/app.ts';
 import { insightsRoute } from '../../cli/insights/route.ts';
 import { seedDemo } from '../../cli/seed.ts';
 import { runSimulation, type SimulationReport } from '../../cli/simulate/run.ts';
@@ -37,6 +37,7 @@ import {
 } from '../../generated/graphql.ts';
 import { authSettingsFromEnv, signToken, type AuthSettings } from '../../local/appsync/auth/index.ts';
 import { createGraphqlClient } from '../../cli/simulate/client.ts';
+import { startAppOnSharedDynamoDb } from '../support/app.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -61,7 +62,7 @@ beforeAll(async () => {
   t = Date.now();
   // The Insights endpoint as npm start registers it (DuckDB over a lake exported on each request).
   const insights = insightsRoute({ table: () => app && { client: app.client, tableName: app.tableNames.main! }, lakeDir: join(dir, 'lake'), lagMs: 0 });
-  app = await startApp({ auth, staticDir: dist, routes: { ...localDashboardRoutes(auth, { pollIntervalMs: 1000, insightsUrl: '/insights.json' }), ...insights } });
+  app = await startAppOnSharedDynamoDb({ auth, staticDir: dist, routes: { ...localDashboardRoutes(auth, { pollIntervalMs: 1000, insightsUrl: '/insights.json' }), ...insights } });
   demoId = await seedDemo(dir, app.api.graphqlUrl, auth);
   timings.app = Date.now() - t;
   t = Date.now();
@@ -320,7 +321,7 @@ describe('the dashboard in headless Chromium', () => {
     main.liveCountsRequests = 0;
 
     let finished = false;
-    const run = simulate(experimentId, 240, 8, 2024).finally(() => (finished = true));
+    const run = simulate(experimentId, 120, 5, 2024).finally(() => (finished = true));
     // Rising while the simulation is still sending: the page is fed by pushes, not by a reload.
     const seen: number[] = [];
     await expect

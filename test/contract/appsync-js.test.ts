@@ -1,12 +1,14 @@
-// Replays the APPSYNC_JS conformance vectors through the real CLI (`node bin/splitloop.mjs
-// evaluate ...`), the way a user runs EvaluateCode offline. Every vector is spawned once, a few
-// at a time, before the assertions run.
+// Replays the APPSYNC_JS conformance vectors through `splitloop evaluate`, the way a user runs
+// EvaluateCode offline: the command's own code (argv, code and context files, JSON on stdout) runs
+// in this process for every vector (a process per vector cost a minute), and the real binary is
+// spawned once to show it prints the same JSON (its usage exit code: test/unit/stats/stats-cli.test.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCommand } from '../../local/cli/evaluate.ts';
 import vectorFile from './appsync-js.vectors.json' with { type: 'json' };
 
 interface Expected {
@@ -42,7 +44,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cli = path.join(root, 'bin/splitloop.mjs');
 const CONCURRENCY = 4;
 
-function runCli(args: string[]): Promise<Run> {
+/** The real binary in a child process. */
+function spawnCli(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -54,8 +57,24 @@ function runCli(args: string[]): Promise<Run> {
   });
 }
 
+/** The command's code in this process, its output captured instead of written. */
+async function runCommand(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await evaluateCommand(args, { cwd: root, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
 let dir: string;
 const runs = new Map<string, Run>();
+
+function vectorArgs(v: Vector, index: number): string[] {
+  const code = path.join(dir, `v${index}.js`);
+  const context = path.join(dir, `v${index}.json`);
+  writeFileSync(code, v.code);
+  writeFileSync(context, JSON.stringify(v.context));
+  return ['evaluate', '--code', code, '--function', v.function, '--context', context];
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'appsync-js-vectors-'));
@@ -65,11 +84,7 @@ beforeAll(async () => {
       const index = next;
       next += 1;
       const v = vectors[index] as Vector;
-      const code = path.join(dir, `v${index}.js`);
-      const context = path.join(dir, `v${index}.json`);
-      writeFileSync(code, v.code);
-      writeFileSync(context, JSON.stringify(v.context));
-      runs.set(v.name, await runCli(['evaluate', '--code', code, '--function', v.function, '--context', context]));
+      runs.set(v.name, await runCommand(vectorArgs(v, index).slice(1)));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -105,9 +120,20 @@ describe('APPSYNC_JS conformance vectors via `splitloop evaluate`', () => {
   });
 });
 
+describe('the `splitloop evaluate` binary', () => {
+  it('prints the same JSON as the command in-process (one vector with a log line, exit 0)', async () => {
+    const i = vectors.findIndex((v) => !v.expected.error && v.expected.logs?.length);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const run = await spawnCli(vectorArgs(vectors[i]!, i));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(runs.get(vectors[i]!.name)!.stdout));
+  });
+});
+
 describe('`splitloop evaluate` usage', () => {
   it('exits 2 with a usage message on stderr for a missing option', async () => {
-    const run = await runCli(['evaluate', '--code', 'x.js', '--function', 'request']);
+    const run = await runCommand(['--code', 'x.js', '--function', 'request']);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/--context is required[\s\S]*usage: splitloop evaluate/);
@@ -116,12 +142,12 @@ describe('`splitloop evaluate` usage', () => {
   it('exits 2 for an unreadable code file and for a context that is not a JSON object', async () => {
     const context = path.join(dir, 'array.json');
     writeFileSync(context, '[1, 2]');
-    const missing = await runCli(['evaluate', '--code', path.join(dir, 'nope.js'), '--function', 'request', '--context', context]);
+    const missing = await runCommand(['--code', path.join(dir, 'nope.js'), '--function', 'request', '--context', context]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read the code file');
     const code = path.join(dir, 'ok.js');
     writeFileSync(code, 'export function request() { return 1; }');
-    const badContext = await runCli(['evaluate', '--code', code, '--function', 'request', '--context', context]);
+    const badContext = await runCommand(['--code', code, '--function', 'request', '--context', context]);
     expect(badContext.status).toBe(2);
     expect(badContext.stderr).toContain('context must be a JSON object');
   });
@@ -136,7 +162,7 @@ describe('`splitloop evaluate` usage', () => {
     );
     const context = path.join(dir, 'ts.json');
     writeFileSync(context, JSON.stringify({ arguments: { n: 21, id: 'a' } }));
-    const run = await runCli(['evaluate', '--code', code, '--function', 'request', '--context', context]);
+    const run = await runCommand(['--code', code, '--function', 'request', '--context', context]);
     expect(run.status).toBe(0);
     expect(JSON.parse((JSON.parse(run.stdout) as CliOutput).evaluationResult as string)).toEqual({ n: 42, id: { S: 'a' } });
   });
@@ -146,7 +172,7 @@ describe('`splitloop evaluate` usage', () => {
     writeFileSync(code, 'export function request(ctx) {\n  return (;\n}\n');
     const context = path.join(dir, 'empty.json');
     writeFileSync(context, '{}');
-    const run = await runCli(['evaluate', '--code', code, '--function', 'request', '--context', context]);
+    const run = await runCommand(['--code', code, '--function', 'request', '--context', context]);
     expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout) as CliOutput & { error: { codeErrors: { location: { line: number } }[] } };
     expect(out.error.message).toContain('The code contains one or more errors');

@@ -15,6 +15,7 @@ import { dynamoStores } from '../../lambdas/store/stores.ts';
 import { dynamoTable } from '../../lambdas/store/table.ts';
 import { freePort } from '../../local/dynamodb/lifecycle.ts';
 import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import { lambdaConfigOf } from '../support/app.ts';
 import { createClient, experimenter } from '../support/client.ts';
 
 type Gql = ReturnType<typeof createClient>;
@@ -89,7 +90,7 @@ it('whole, twice, halves and overlapping slices of the same stream records leave
     const gql = createClient(app.api.graphqlUrl, auth);
     const id = await recordEvents(gql);
     const shards = await streamRecords(app);
-    const ctx = { stores: dynamoStores(dynamoTable(app.client, app.tableNames.main)) };
+    const ctx = { stores: dynamoStores(dynamoTable(app.client, app.tableNames.main)), config: lambdaConfigOf(app, 'aggregate') };
     const deliver = async (slices: (records: StreamRecord[]) => StreamRecord[][]) => {
       await resetAggregates(app);
       for (const records of shards) {

@@ -10,6 +10,7 @@ import {
 } from '../../local/appsync/datasources/dynamodb.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb/lifecycle.ts';
 import { createTables } from '../../local/dynamodb/tables.ts';
+import { sharedDynamoDb, type SharedDynamoDb } from '../support/dynamodb.ts';
 
 const MAIN: TableDefinition = {
   id: 'main',
@@ -21,12 +22,14 @@ const MAIN: TableDefinition = {
 };
 const OTHER: TableDefinition = { id: 'other', partitionKey: { name: 'id', type: 'S' }, globalSecondaryIndexes: [] };
 
-let dynamo: DynamoDbLocal;
+/** The worker's shared DynamoDB Local; a JVM of this file's own outside the repository's vitest config. */
+let shared: SharedDynamoDb | undefined;
+let own: DynamoDbLocal | undefined;
 let client: DynamoDBClient;
 let ds: DynamoDbDataSource;
 let run = 0;
 let table = '';
-const otherTable = 'dsTest-other';
+let otherTable = '';
 const capacity: { op: string; capacity: ConsumedCapacity[] }[] = [];
 
 /** A fresh partition per test so tests never see each other's items. */
@@ -40,13 +43,16 @@ function ok(outcome: DataSourceOutcome): unknown {
 }
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal({ inMemory: true });
+  shared = await sharedDynamoDb();
+  if (!shared) own = await startDynamoDbLocal({ inMemory: true });
   client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
+    endpoint: shared?.endpoint ?? own!.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  table = 'dsTest-main';
+  const prefix = shared?.tablePrefix ?? 'dsTest';
+  table = `${prefix}-main`;
+  otherTable = `${prefix}-other`;
   await createTables(client, [MAIN, OTHER], { main: table, other: otherTable });
   ds = createDynamoDbDataSource({
     client,
@@ -58,7 +64,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
-  await dynamo?.stop();
+  await shared?.dropTables([table, otherTable]);
+  await own?.stop();
 });
 
 beforeEach(() => {

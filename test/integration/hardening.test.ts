@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import type { LocalStack } from '../../local/stack.ts';
 import { fixtureManifest } from '../fixtures/runtime-app/manifest.ts';
 import { createClient } from '../support/client.ts';
+import { startStackOnSharedDynamoDb } from '../support/dynamodb.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-hard-')) });
@@ -19,7 +20,7 @@ let gql: ReturnType<typeof createClient>;
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
-  stack = await startLocalStack({
+  stack = await startStackOnSharedDynamoDb({
     root,
     manifest: { ...fixtureManifest, api: { queryDepthLimit: 2, resolverCountLimit: 3 } },
     schemaFile: join(root, 'test/fixtures/runtime-app/schema.graphql'),

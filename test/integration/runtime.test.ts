@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSettingsFromEnv, signToken } from '../../local/appsync/auth/index.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import type { LocalStack } from '../../local/stack.ts';
 import { fixtureManifest } from '../fixtures/runtime-app/manifest.ts';
 import { createClient } from '../support/client.ts';
+import { startStackOnSharedDynamoDb } from '../support/dynamodb.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const auth = authSettingsFromEnv({}, { dataDir: mkdtempSync(join(tmpdir(), 'sl-rt-')) });
@@ -14,7 +15,7 @@ let stack: LocalStack;
 let gql: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
+  stack = await startStackOnSharedDynamoDb({
     root,
     manifest: fixtureManifest,
     schemaFile: join(root, 'test/fixtures/runtime-app/schema.graphql'),

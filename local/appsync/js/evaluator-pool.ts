@@ -162,8 +162,13 @@ class EvaluatorWorker {
       this.timer = null;
       const now = this.queue[0];
       if (!now) return;
-      if (performance.now() - now.startedAt >= limit(now)) this.fail('timeout', `Execution timed out after ${now.job.timeoutMs} ms`);
-      else this.arm();
+      if (performance.now() - now.startedAt < limit(now)) return this.arm();
+      // Timers run before the event loop reads the workers' messages: after a stall of the main
+      // thread (a busy machine), the answer may already be waiting. Decide after that read.
+      setImmediate(() => {
+        if (this.queue[0] === now && performance.now() - now.startedAt >= limit(now)) this.fail('timeout', `Execution timed out after ${now.job.timeoutMs} ms`);
+        else this.arm();
+      });
     }, wait);
     this.timer.unref();
   }
