@@ -47,8 +47,10 @@ export function countedEventOf(image: Record<string, unknown> | undefined): Coun
   const pk = str(image.pk) ?? '';
   const eventId = str(image.eventId) ?? (pk.includes('#E#') ? pk.slice(pk.indexOf('#E#') + 3) : null);
   if (!experimentId || !referrerId || !variant || !eventId) return null;
+  // Items at the referee's key (a signup, a first conversion) do not repeat the referee.
+  const refereeId = str(image.refereeId) ?? (pk.includes('#REF#') ? pk.slice(pk.indexOf('#REF#') + 5) : null);
   return {
-    eventId, kind: image.kind as CountedEvent['kind'], experimentId, referrerId, refereeId: str(image.refereeId), variant,
+    eventId, kind: image.kind as CountedEvent['kind'], experimentId, referrerId, refereeId, variant,
     value: num(image.value), first: image.first === true, sharesIp: image.sharesIp === true,
     deviceHash: str(image.deviceHash), ipHash: str(image.ipHash), recordedAt: str(image.recordedAt) ?? new Date(0).toISOString(),
   };

@@ -120,7 +120,6 @@ function storedOutcome(item: Record<string, unknown> | undefined, experimentId: 
   };
 }
 
-const NEW_ITEM = { expression: 'attribute_not_exists(pk)' };
 
 async function storedResult(referrals: ReferralStore, experimentId: string, eventId: string): Promise<RecordResult> {
   const result = storedOutcome(await referrals.event(experimentId, eventId), experimentId, eventId);
@@ -267,10 +266,12 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
   const attributedAt = plan.attributedAt!;
   checkRunningWindow(experiment, attributedAt);
   // The attribution is the counted signup's event item: one conditional put (1 WCU) is both.
+  // The referee is the key and `occurredAt` the attribution time: neither is repeated, so that the
+  // item stays under 1 KB (1 WCU) with the longest ids.
   const item = eventItem(base, {
     ...fields,
+    refereeId: undefined,
     occurredAt: attributedAt,
-    attributedAt,
     referrerId: code.referrerId,
     // The referrer's phase: the referee's conversions count in the phase the referrer was assigned in.
     phase: code.phase,
@@ -290,6 +291,7 @@ interface AttributionItem {
   /** The referrer's phase; absent on attributions made before phases: phase 1. */
   phase?: number;
   attributedAt: string;
+  occurredAt?: string;
   conversions?: number;
 }
 
@@ -331,6 +333,8 @@ export async function recordConversion(event: AppSyncResolverEvent, { stores }: 
   if (!attribution) {
     return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
   }
+  // Signups since issue 16 store the attribution time as the event's occurredAt.
+  attribution.attributedAt ??= attribution.occurredAt!;
   const withVariant = { ...base, variant: attribution.variant };
   const phaseFields = { ...fields, phase: attribution.phase ?? 1 };
   const plan = planConversion({
@@ -343,7 +347,8 @@ export async function recordConversion(event: AppSyncResolverEvent, { stores }: 
   const counted = { ...phaseFields, referrerId: attribution.referrerId, agg: 1 };
   // Attributions made before issue 16 count their conversions on the attribution item.
   if (!firstConversion && !(attribution.conversions && attribution.conversions > 0)) {
-    if (await referrals.putNewEvent(eventItem(withVariant, { ...counted, first: true }, Date.now(), firstKey))) return withVariant;
+    // The referee is the key: not repeated (1 KB with the longest ids).
+    if (await referrals.putNewEvent(eventItem(withVariant, { ...counted, refereeId: undefined, first: true }, Date.now(), firstKey))) return withVariant;
     const winner = await referrals.event(experimentId, eventId, firstKey);
     if (winner?.eventId === eventId) return storedOutcome(winner, experimentId, eventId)!;
   }

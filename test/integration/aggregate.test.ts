@@ -4,7 +4,7 @@
 // same totals and referrer counters; and a kill of the local stack between the aggregator's commit
 // and the poller's checkpoint, then a restart, leaves totals equal to the distinct events. Every
 // schedule Lambda can make is checked against an in-memory table in test/unit/aggregate/exactly-once.test.ts.
-import { DeleteItemCommand, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type BatchWriteItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -79,8 +79,15 @@ const scanAll = async (app: App): Promise<Raw[]> => (await app.client.send(new S
 
 /** Forgets what the aggregator did (totals, markers, referrers' counters, rewards): the table as recorded. */
 async function restore(app: App, recorded: Raw[]): Promise<void> {
-  for (const item of await scanAll(app)) await app.client.send(new DeleteItemCommand({ TableName: app.tableNames.main, Key: { pk: item.pk!, sk: item.sk! } }));
-  for (const item of recorded) await app.client.send(new PutItemCommand({ TableName: app.tableNames.main, Item: item }));
+  const table = app.tableNames.main!;
+  const write = async (requests: NonNullable<BatchWriteItemCommandInput['RequestItems']>[string]) => {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: BatchWriteItemCommandInput['RequestItems'] = { [table]: requests.slice(i, i + 25) };
+      while (pending && Object.keys(pending).length) pending = (await app.client.send(new BatchWriteItemCommand({ RequestItems: pending }))).UnprocessedItems;
+    }
+  };
+  await write((await scanAll(app)).map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })));
+  await write(recorded.map((Item) => ({ PutRequest: { Item } })));
 }
 
 /** The referrers' counters as the aggregator left them (without `frev`, which counts its chunks). */

@@ -490,6 +490,21 @@ describe('concurrency', () => {
     await app.poller!.drain();
     expect((await aggregates(exp)).A).toMatchObject({ exposures: users.length, referrers: 1, invites: 10, invitesSumSq: 100, clicks: 6, signups: 4 });
   });
+  it('one attribution per referee and one first conversion, however many signups and conversions race (issue 16: one conditional put each)', async () => {
+    const codes = await Promise.all(users.slice(2, 5).map(async (u) => (await ok<{ code: string }>(Q.code, { e: exp, u }, { apiKey: true })).code));
+    const signups = await Promise.all(codes.flatMap((code, c) => [0, 1].map((k) => record('signup', { eventId: `race-sgn-${c}-${k}`, code, refereeId: 'race-referee' }))));
+    expect(signups.filter((r) => r.outcome === 'COUNTED')).toHaveLength(1);
+    expect(signups.filter((r) => r.outcome === 'ALREADY_ATTRIBUTED')).toHaveLength(5);
+    const conversions = await Promise.all([0, 1, 2, 3].map((i) => record('conversion', { eventId: `race-cnv-${i}`, experimentId: exp, refereeId: 'race-referee', value: 1, currency: 'USD' })));
+    expect(conversions.every((r) => r.outcome === 'COUNTED')).toBe(true);
+    const first = await getItem(`EXP#${exp}#REF#race-referee`, 'CONV1');
+    expect(conversions.map((r) => r.eventId)).toContain(first!.eventId);
+    await app.poller!.drain();
+    const counted = signups.find((r) => r.outcome === 'COUNTED')!;
+    const winner = users[2 + Number(counted.eventId.split('-')[2])]!;
+    expect(await getItem(`EXP#${exp}#U#${winner}`, 'ASSIGN')).toMatchObject({ signups: 1, conversions: 4 });
+  });
+
   it('retries a transaction DynamoDB cancels for a conflict with a concurrent one (TransactionConflict), and counts once', async () => {
     // Since issue 16 the only transactions of the event path are the aggregator's chunks. DynamoDB
     // Local serialises transactions, so the conflict AWS reports is injected into the Lambdas'
