@@ -127,7 +127,7 @@ it('whole, twice, halves and overlapping slices of the same stream records leave
   } finally {
     await app.stop();
   }
-});
+}, 120_000);
 
 it('a kill between commit and checkpoint, then a restart, leaves totals equal to the distinct events', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sl-crash-'));

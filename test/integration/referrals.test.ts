@@ -264,8 +264,8 @@ describe('the referral funnel of one referrer and three referees', () => {
     expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'CONV1')).toMatchObject({ eventId: 'cnv-1', first: true });
     expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ conversions: 3, revenue: 35 });
     expect(await getItem(`EXP#${exp}#E#cnv-2`, 'EVT')).toMatchObject({ kind: 'CONVERSION', outcome: 'COUNTED', variant: 'B', value: 4.5, currency: 'USD', refereeId: referees[0] });
-    // A referee's first conversion is stored at the referee's key (one per referee), a signup at the attribution's.
-    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'CONV1')).toMatchObject({ eventId: 'cnv-1', kind: 'CONVERSION', outcome: 'COUNTED', variant: 'B', value: 10.5, currency: 'USD', refereeId: referees[0] });
+    // A referee's first conversion is stored at the referee's key (one per referee; the key names the referee), a signup at the attribution's.
+    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'CONV1')).toMatchObject({ eventId: 'cnv-1', kind: 'CONVERSION', outcome: 'COUNTED', variant: 'B', value: 10.5, currency: 'USD', first: true });
   });
 
   it('does not count a conversion dated in the future (INVALID_TIME), or before the signup', async () => {
