@@ -1,6 +1,7 @@
 // `npm run bench`: each group runs its own baseline in the same process and reports ratios to it.
 // `npm run bench -- <word>` runs only the groups whose title contains the word.
 import { benchAssignment } from './assignment.ts';
+import { benchFlatCosts } from './flat-costs.ts';
 import { benchLive } from './live.ts';
 import { benchPeers } from './peers.ts';
 import { benchRuntime } from './runtime.ts';
@@ -11,6 +12,7 @@ const groups: [string, (progress: (s: string) => void) => Promise<BenchRow[]>][]
   ['Local runtime', benchRuntime],
   ['Peers: local runtime vs Amplify AppSync simulator vs DynamoDB Local', benchPeers],
   ['Live counts', benchLive],
+  ['Flat costs at scale: results, assign, liveCounts by events in the experiment', benchFlatCosts],
 ];
 
 const only = process.argv[2];

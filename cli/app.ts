@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import type { AuthSettings } from '../local/appsync/auth/index.ts';
 import type { Route } from '../local/appsync/http.ts';
+import { lambdaHandlerOf, type LambdaModule } from '../local/appsync/host.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { parseRate, startScheduler, type ScheduledHandler, type Scheduler } from '../local/schedules/scheduler.ts';
 import { startStreamPoller, type StreamPoller } from '../local/streams/poller.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
   routes?: Record<string, Route>;
   /** DynamoDB Local died for good (see LocalStackOptions.onDynamoDbFatal). */
   onDynamoDbFatal?(message: string): void;
+  /** See LocalStackOptions.dynamoDbGateway (a metering proxy in benches and tests). */
+  dynamoDbGateway?(endpoint: string): string;
   /** Overrides of the stream source's settings and poller hooks (tests: small batches, a crash before a checkpoint). */
   streamOverrides?: { batchSize?: number; beforeCheckpoint?: (shardId: string, lastSequence: string) => void };
 }
@@ -48,6 +51,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     staticDir: options.staticDir,
     routes: options.routes,
     onDynamoDbFatal: options.onDynamoDbFatal,
+    dynamoDbGateway: options.dynamoDbGateway,
   });
   let poller: StreamPoller | undefined;
   let scheduler: Scheduler | undefined;
@@ -55,7 +59,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     const streamed = manifest.lambdas.filter((l) => l.streamSource);
     if (streamed.length > 1) throw new Error('the local app runs one stream-triggered Lambda; the manifest has more');
     for (const def of options.streams === false ? [] : streamed) {
-      const { handler } = (await import(join(ROOT, def.entry))) as { handler: (e: unknown) => Promise<unknown> };
+      // The Lambda's own environment, passed in (the host writes nothing into process.env).
+      const handler = lambdaHandlerOf((await import(join(ROOT, def.entry))) as LambdaModule, def.entry, stack.api.lambdaEnvironment(def.id));
       poller = startStreamPoller({
         ...def.streamSource!,
         ...options.streamOverrides,
@@ -71,7 +76,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         rateMs: parseRate(options.scheduleRate ?? process.env.SPLITLOOP_SCHEDULE_RATE),
         load: async (lambdaId) => {
           const def = manifest.lambdas.find((l) => l.id === lambdaId)!;
-          return ((await import(join(ROOT, def.entry))) as { handler: ScheduledHandler }).handler;
+          return lambdaHandlerOf((await import(join(ROOT, def.entry))) as LambdaModule, def.entry, stack.api.lambdaEnvironment(def.id)) as ScheduledHandler;
         },
       });
     }

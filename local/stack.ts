@@ -31,6 +31,11 @@ export interface LocalStackOptions {
   onDynamoDbFatal?(message: string): void;
   /** Where supervision reports (default: console.error). */
   log?(line: string): void;
+  /**
+   * The endpoint the API and its Lambdas use instead of DynamoDB Local's own, given it (benches
+   * and tests put a metering proxy there: test/support/dynamodb-meter.ts).
+   */
+  dynamoDbGateway?(endpoint: string): string;
 }
 
 export interface LocalStack {
@@ -68,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       manifest: options.manifest,
       schemaFile: options.schemaFile ?? join(options.root, 'schema', 'schema.graphql'),
       appsyncFile: options.appsyncFile ?? join(options.root, 'schema', 'appsync.graphql'),
-      dynamoDbEndpoint: dynamodb.endpoint,
+      dynamoDbEndpoint: options.dynamoDbGateway?.(dynamodb.endpoint) ?? dynamodb.endpoint,
       tableNames: names,
       auth,
       port: options.port,

@@ -86,8 +86,19 @@ export function phasesAfterUpdate(before: PhasedExperiment, after: PhasedExperim
   const phases = phasesOf(before);
   if (phases.length === 0) return phases; // not started: nothing to record
   const current = phases[phases.length - 1]!;
+  if (sameWeights(current.weights, weightsOf(after.variants))) return phases;
+  return openNextPhase(before, after, at);
+}
+
+/**
+ * The current phase ends at `at` and the next begins with `after`'s weights and coverage (the
+ * admin Lambda decides when: lambdas/domain/experiment/phase-rule.ts). Unchanged before the first start.
+ */
+export function openNextPhase(before: PhasedExperiment, after: PhasedExperiment, at: string): Phase[] {
+  const phases = phasesOf(before);
+  if (phases.length === 0) return phases;
+  const current = phases[phases.length - 1]!;
   const weights = weightsOf(after.variants);
-  if (sameWeights(current.weights, weights)) return phases;
   return [...phases.slice(0, -1), { ...current, endedAt: at }, { number: current.number + 1, startedAt: at, endedAt: null, weights, coverage: after.coverage }];
 }
 

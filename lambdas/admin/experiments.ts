@@ -3,21 +3,13 @@
 import { storedRunningMinima } from '../analysis/state.ts';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
-import {
-  transition,
-  validateCreate,
-  validateUpdate,
-  type CreateExperimentInput,
-  type Experiment,
-  type ExperimentAction,
-  type UpdateExperimentInput,
-} from '../domain/experiment.ts';
+import { phasesAfterChange, transition, validateCreate, validateUpdate, type Experiment, type ExperimentAction } from '../domain/experiment.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireId, requireInput } from '../shared/args.ts';
 import type { HandlerContext } from '../store/context.ts';
 import type { ExperimentStore, Stores } from '../store/stores.ts';
 import { computeResults } from '../results/results.ts';
-import { phasesAfterUpdate, phasesAtFirstStart, phasesAtStop, phasesOf } from '../../model/phases.ts';
+import { phasesAtFirstStart, phasesAtStop, phasesOf } from '../../model/phases.ts';
 
 async function load(experiments: ExperimentStore, id: string): Promise<Experiment> {
   const experiment = await experiments.get(id);
@@ -35,7 +27,8 @@ async function save(experiments: ExperimentStore, next: Experiment, expectedVers
 }
 
 export async function createExperiment(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> {
-  const input = requireInput(event.arguments) as unknown as CreateExperimentInput;
+  // The domain checks every field of the input (target type: CreateExperimentInput) from unknown.
+  const input = requireInput(event.arguments);
   // No phase before the first start.
   const experiment = { ...validateCreate(input, { id: randomUUID(), now: new Date(), generateSalt: () => randomUUID() }), phases: [] };
   await stores.experiments.create(experiment);
@@ -43,12 +36,13 @@ export async function createExperiment(event: AppSyncResolverEvent, { stores }: 
 }
 
 export async function updateExperiment(event: AppSyncResolverEvent, { stores }: HandlerContext): Promise<Experiment> {
-  const input = requireInput(event.arguments) as unknown as UpdateExperimentInput;
-  const id = requireId(input as unknown as Record<string, unknown>, 'id');
+  // The domain checks every field of the input (target type: UpdateExperimentInput) from unknown.
+  const input = requireInput(event.arguments);
+  const id = requireId(input, 'id');
   const current = await load(stores.experiments, id);
   const next = validateUpdate(current, input, { now: new Date() });
-  // A change of weights or variants after start opens a new phase (model/phases.ts).
-  return save(stores.experiments, { ...next, phases: phasesAfterUpdate(current, next, next.updatedAt) }, current.version);
+  // A change after start of a field that opens a phase (model/experiment-fields.ts) opens the next one.
+  return save(stores.experiments, { ...next, phases: phasesAfterChange(current, next, next.updatedAt) }, current.version);
 }
 
 function lifecycle(action: ExperimentAction) {

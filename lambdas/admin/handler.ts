@@ -1,3 +1,4 @@
+import type { LambdaEnv } from '../shared/config.ts';
 import { createRegistry } from '../shared/registry.ts';
 import { createExperiment, pauseExperiment, startExperiment, stopExperiment, updateExperiment } from './experiments.ts';
 
@@ -9,4 +10,9 @@ export const adminFields = {
   'Mutation.stopExperiment': stopExperiment,
 };
 
-export const handler = createRegistry(adminFields);
+/** The handler on a given environment (the local host passes each Lambda's own). */
+export const handlerFor = (env: LambdaEnv) => createRegistry(adminFields, { env });
+
+/** The Lambda's entry point: the only reader of the real environment. */
+export const handler = handlerFor(process.env);
+

@@ -4,6 +4,7 @@
 // `alerts` lists it.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { LambdaConfig } from '../shared/config.ts';
 import { callGraphql } from '../shared/graphql-client.ts';
 import type { Alert } from './state.ts';
 
@@ -14,11 +15,9 @@ const PUBLISH_ALERT = /* GraphQL */ `
 `;
 
 /** SNS Publish over its query API, signed with the function's role (no SNS client needed). */
-async function publishToTopic(topicArn: string, alert: Alert): Promise<void> {
-  const region = topicArn.split(':')[3] ?? process.env.AWS_REGION ?? 'us-east-1';
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) throw new Error('no AWS credentials in the environment');
+async function publishToTopic(config: LambdaConfig, topicArn: string, alert: Alert): Promise<void> {
+  const region = topicArn.split(':')[3] ?? config.region;
+  if (!config.credentials) throw new Error('no AWS credentials in the environment');
   const body = new URLSearchParams({
     Action: 'Publish',
     Version: '2010-03-31',
@@ -31,7 +30,7 @@ async function publishToTopic(topicArn: string, alert: Alert): Promise<void> {
     service: 'sns',
     region,
     sha256: Sha256,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN },
+    credentials: config.credentials,
   });
   const signed = await signer.sign({
     method: 'POST',
@@ -45,13 +44,13 @@ async function publishToTopic(topicArn: string, alert: Alert): Promise<void> {
   if (!response.ok) throw new Error(`SNS Publish answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 }
 
-export async function pushAlert(alert: Alert): Promise<void> {
+export async function pushAlert(config: LambdaConfig, alert: Alert): Promise<void> {
   try {
-    const response = await callGraphql(PUBLISH_ALERT, { input: alert });
+    const response = await callGraphql(config, PUBLISH_ALERT, { input: alert });
     if (response.errors?.length) console.error(`publishAlert ${alert.id} failed`, response.errors);
   } catch (error) {
     console.error(`publishAlert ${alert.id} failed`, error);
   }
-  const topic = process.env.ALERTS_TOPIC_ARN;
-  if (topic) await publishToTopic(topic, alert).catch((error) => console.error(`SNS publish of ${alert.id} failed`, error));
+  const topic = config.alertsTopicArn;
+  if (topic) await publishToTopic(config, topic, alert).catch((error) => console.error(`SNS publish of ${alert.id} failed`, error));
 }

@@ -8,7 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../model/keys.ts';
 import { stopIfRunningAt } from '../admin/experiments.ts';
-import { getConfig, getDynamoDb } from '../shared/config.ts';
+import { getDynamoDb, type LambdaConfig } from '../shared/config.ts';
 import { dynamoStores, type Stores } from '../store/stores.ts';
 import { documentClient, dynamoTable, type Table, type TransactItem } from '../store/table.ts';
 import { analyzePartition } from './compute.ts';
@@ -17,6 +17,8 @@ import { alertsToRaise, autoStopReason } from './rules.ts';
 import { alertId, stateOf, type Alert, type AlertKind, type AnalysisState } from './state.ts';
 
 export interface RunOptions {
+  /** The Lambda's settings (its table; the API and topic alerts are pushed to). */
+  config: LambdaConfig;
   now?: () => Date;
   /** Stop taking experiments after this long (ms); the rest is done by the next run. */
   budgetMs: number;
@@ -39,13 +41,14 @@ export interface RunReport {
 const CURSOR_KEY = keys.analysisCursor();
 
 interface Deps {
+  config: LambdaConfig;
   table: Table;
   stores: Stores;
 }
 
 type Outcome = { snapshot: boolean; alerts: number; stopped: boolean };
 
-async function analyseOne({ table, stores }: Deps, experimentId: string, now: Date): Promise<Outcome> {
+async function analyseOne({ config, table, stores }: Deps, experimentId: string, now: Date): Promise<Outcome> {
   const none = { snapshot: false, alerts: 0, stopped: false };
   const partition = await stores.totals.readPartition(experimentId);
   if (!partition || partition.experiment.status !== 'RUNNING') return none;
@@ -89,7 +92,7 @@ async function analyseOne({ table, stores }: Deps, experimentId: string, now: Da
   ];
   const written = await table.transactWrite(items);
   if (!written.ok) return none; // another run analysed it meanwhile
-  for (const a of alerts) await pushAlert(a);
+  for (const a of alerts) await pushAlert(config, a);
 
   let stopped = false;
   let extra = 0;
@@ -106,16 +109,16 @@ async function analyseOne({ table, stores }: Deps, experimentId: string, now: Da
     };
     if (await table.put({ ...keys.alert(experimentId, alert.phase, alert.kind), entity: 'Alert', ...alert }, { expression: 'attribute_not_exists(pk)' })) {
       extra = 1;
-      await pushAlert(alert);
+      await pushAlert(config, alert);
     }
   }
   return { snapshot: true, alerts: alerts.length + extra, stopped };
 }
 
-async function listPage(cursor: Record<string, unknown> | undefined, limit: number) {
-  const out = await documentClient(getDynamoDb()).send(
+async function listPage(config: LambdaConfig, cursor: Record<string, unknown> | undefined, limit: number) {
+  const out = await documentClient(getDynamoDb(config)).send(
     new QueryCommand({
-      TableName: getConfig().tableName,
+      TableName: config.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :s',
       ExpressionAttributeValues: { ':s': keys.experimentsByStatus('RUNNING') },
@@ -131,14 +134,15 @@ export async function runAnalysis(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
   const now = options.now ?? (() => new Date());
   const concurrency = options.concurrency ?? 8;
-  const table = dynamoTable(getDynamoDb(), getConfig().tableName);
-  const deps: Deps = { table, stores: dynamoStores(table) };
+  const { config } = options;
+  const table = dynamoTable(getDynamoDb(config), config.tableName);
+  const deps: Deps = { config, table, stores: dynamoStores(table) };
   const report: RunReport = { experiments: 0, snapshots: 0, alerts: 0, stopped: 0, skipped: 0, complete: false, elapsedMs: 0 };
   const saved = await table.get(CURSOR_KEY);
   let cursor = saved?.cursor as Record<string, unknown> | undefined;
   let outOfTime = false;
   do {
-    const page = await listPage(cursor, options.pageSize ?? 100);
+    const page = await listPage(config, cursor, options.pageSize ?? 100);
     let next = 0;
     const worker = async () => {
       while (next < page.ids.length) {

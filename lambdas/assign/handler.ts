@@ -1,5 +1,11 @@
+import type { LambdaEnv } from '../shared/config.ts';
 import { createRegistry } from '../shared/registry.ts';
 import { assign } from './assign.ts';
 import { countAssignment } from './assignment-metrics.ts';
 
-export const handler = createRegistry({ 'Mutation.assign': assign }, { onResult: countAssignment });
+/** The handler on a given environment (the local host passes each Lambda's own). */
+export const handlerFor = (env: LambdaEnv) => createRegistry({ 'Mutation.assign': assign }, { onResult: countAssignment, env });
+
+/** The Lambda's entry point: the only reader of the real environment. */
+export const handler = handlerFor(process.env);
+

@@ -1,9 +1,11 @@
+import type { LambdaEnv } from '../shared/config.ts';
 import { createRegistry } from '../shared/registry.ts';
 import { countOutcome } from './outcome-metrics.ts';
 import { recordClick, recordConversion, recordInvite, recordSignup } from './referral-events.ts';
 import { fulfillReward, referral, revokeReward } from './rewards.ts';
 
-export const handler = createRegistry({
+/** The handler on a given environment (the local host passes each Lambda's own). */
+export const handlerFor = (env: LambdaEnv) => createRegistry({
   'Mutation.recordInvite': recordInvite,
   'Mutation.recordClick': recordClick,
   'Mutation.recordSignup': recordSignup,
@@ -11,4 +13,8 @@ export const handler = createRegistry({
   'Mutation.fulfillReward': fulfillReward,
   'Mutation.revokeReward': revokeReward,
   'Query.referral': referral,
-}, { onResult: countOutcome });
+}, { onResult: countOutcome, env });
+
+/** The Lambda's entry point: the only reader of the real environment. */
+export const handler = handlerFor(process.env);
+

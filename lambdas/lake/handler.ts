@@ -68,11 +68,13 @@ async function resolveReferrers(rows: MappedRow[]): Promise<void> {
     if (a) wanted.set(`EXP#${a.experimentId}#REF#${a.refereeId}`, { pk: `EXP#${a.experimentId}#REF#${a.refereeId}`, sk: 'ATTR' });
   }
   const keys = [...wanted.values()];
-  const { tableName } = getConfig();
+  // AWS only (not hosted locally): its environment is the real one.
+  const config = getConfig(process.env);
+  const { tableName } = config;
   for (let i = 0; i < keys.length; i += 100) {
     let request: Record<string, { Keys: Record<string, AttributeValue>[] }> | undefined = { [tableName]: { Keys: keys.slice(i, i + 100).map((k) => marshall(k)) } };
     while (request && Object.keys(request).length) {
-      const out = await getDynamoDb().send(new BatchGetItemCommand({ RequestItems: request }));
+      const out = await getDynamoDb(config).send(new BatchGetItemCommand({ RequestItems: request }));
       for (const raw of out.Responses?.[tableName] ?? []) {
         const item = unmarshall(raw);
         if (typeof item.referrerId !== 'string') continue;

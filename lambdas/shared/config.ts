@@ -1,7 +1,12 @@
-// The one place a Lambda reads its environment. Read lazily so that the local runtime can set the
-// environment before the first invocation, and once per process after that.
+// What a Lambda needs of its environment, read from the environment it is given. The entry points
+// (`handler = handlerFor(process.env)` in each lambdas/<name>/handler.ts) are the only readers of
+// the real process environment; the local host calls `handlerFor` with each Lambda's own
+// variables (the manifest's lambdaEnvironment) and never writes into process.env.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tracer } from './observability.ts';
+
+/** A Lambda's environment variables. */
+export type LambdaEnv = Readonly<Record<string, string | undefined>>;
 
 export interface LambdaConfig {
   tableName: string;
@@ -10,6 +15,10 @@ export interface LambdaConfig {
   dynamoDbEndpoint?: string;
   /** The GraphQL endpoint, for functions that publish through the API (IAM-signed). */
   graphqlUrl?: string;
+  /** The function's credentials, for the requests it signs itself (GraphQL, SNS). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** The SNS topic alerts also go to (AWS only). */
+  alertsTopicArn?: string;
 }
 
 export class MissingSettingError extends Error {
@@ -19,23 +28,26 @@ export class MissingSettingError extends Error {
   }
 }
 
-// Settings are re-read on each call (a few property reads) rather than cached: the local runtime may
-// host several APIs in one process over its lifetime, each with its own DynamoDB Local.
-export function getConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
+// Read on each call (a few property reads) rather than cached, so a handler built on an
+// environment sees it as it is when invoked.
+export function getConfig(env: LambdaEnv): LambdaConfig {
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new MissingSettingError('TABLE_NAME');
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
   return {
     tableName,
     region: env.AWS_REGION ?? 'us-east-1',
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     graphqlUrl: env.GRAPHQL_URL || undefined,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined } : undefined,
+    alertsTopicArn: env.ALERTS_TOPIC_ARN || undefined,
   };
 }
 
 const clients = new Map<string, DynamoDBClient>();
 
-export function getDynamoDb(): DynamoDBClient {
-  const config = getConfig();
+/** One client per region and endpoint, shared by every handler of the process. */
+export function getDynamoDb(config: Pick<LambdaConfig, 'region' | 'dynamoDbEndpoint'>): DynamoDBClient {
   const key = `${config.region}|${config.dynamoDbEndpoint ?? ''}`;
   const existing = clients.get(key);
   if (existing) return existing;

@@ -2,7 +2,7 @@
 // of callers of @aws_iam fields such as publishCounts.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { getConfig, MissingSettingError } from './config.ts';
+import { MissingSettingError, type LambdaConfig } from './config.ts';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -12,19 +12,17 @@ export interface GraphQLResponse<T> {
 /** Well under the aggregator's function timeout: a slow API must not turn a committed batch into a retried one. */
 const REQUEST_TIMEOUT_MS = 5_000;
 
-export async function callGraphql<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
-  const config = getConfig();
-  if (!config.graphqlUrl) throw new MissingSettingError('GRAPHQL_URL');
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) throw new MissingSettingError('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
+/** `config`: the calling Lambda's (its handler context's), for the URL, region and credentials. */
+export async function callGraphql<T>(config: LambdaConfig | undefined, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  if (!config?.graphqlUrl) throw new MissingSettingError('GRAPHQL_URL');
+  if (!config.credentials) throw new MissingSettingError('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
   const url = new URL(config.graphqlUrl);
   const body = JSON.stringify({ query, variables });
   const signer = new SignatureV4({
     service: 'appsync',
     region: config.region,
     sha256: Sha256,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN },
+    credentials: config.credentials,
   });
   const signed = await signer.sign({
     method: 'POST',

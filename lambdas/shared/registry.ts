@@ -2,6 +2,7 @@
 // result travels in an envelope, `{ data }` or `{ error }`, which resolvers/invokeLambda.ts unwraps:
 // errors that carry an `errorType` reach the client with it; anything else is logged and reported
 // as an internal error without leaking details.
+import type { LambdaEnv } from './config.ts';
 import { contextFromEnvironment, type HandlerContext } from '../store/context.ts';
 import type { AppSyncResolverEvent } from './appsync-event.ts';
 import { infoEnabled, log, metric, observe } from './observability.ts';
@@ -33,8 +34,10 @@ export class UnknownFieldError extends Error {
 }
 
 export interface RegistryOptions {
-  /** Builds each invocation's context; by default from the environment (the Lambda's table). Unit tests pass in-memory stores. */
+  /** Builds each invocation's context; by default from `env` (the Lambda's table). Unit tests pass in-memory stores. */
   context?: () => HandlerContext;
+  /** The Lambda's environment (the entry point passes process.env; the local host the manifest's variables). */
+  env?: LambdaEnv;
   /** Sees each field's successful result, e.g. to count business metrics (must not throw). */
   onResult?: (field: string, result: unknown) => void;
 }
@@ -42,7 +45,8 @@ export interface RegistryOptions {
 /** The second argument is the options, or just the context factory. */
 export function createRegistry(handlers: Record<string, FieldHandler>, contextOrOptions: (() => HandlerContext) | RegistryOptions = {}) {
   const options: RegistryOptions = typeof contextOrOptions === 'function' ? { context: contextOrOptions } : contextOrOptions;
-  const context = options.context ?? contextFromEnvironment;
+  const env = options.env ?? {};
+  const context = options.context ?? (() => contextFromEnvironment(env));
   const serve = async (event: AppSyncResolverEvent): Promise<Envelope> => {
     const field = `${event.info.parentTypeName}.${event.info.fieldName}`;
     const started = performance.now();

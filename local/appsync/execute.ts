@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import type { ResolverDefinition } from '../../resolvers/manifest-types.ts';
 import { DocumentCache } from './document-cache.ts';
+import { LITERAL_RULES, shapeKey } from './document-shape.ts';
 import { FieldError, formatError, type AppSyncErrorEntry, type ResolverErrorDetail } from './errors.ts';
 import { budgetError, DEFAULT_LIMITS, parseWithinBudget, depthLimitError, operationCost, resolverCeiling, RESOLVER_LIMIT_ERROR, selectedOperation, type OperationCost, type RequestLimits } from './limits.ts';
 import { runResolver, type ResolverContext, type ResolverRuntime } from './run-resolver.ts';
@@ -59,6 +60,17 @@ interface CachedDocument {
   doc: DocumentNode;
   costs: Map<string, OperationCost>;
   valid: readonly GraphQLError[] | undefined;
+  /** The document's shape (document-shape.ts). */
+  shape: string;
+  /** Its shape passed every rule before: only LITERAL_RULES are left to check. */
+  literalOnly: boolean;
+}
+
+/** A shape that passed every validation rule, with the costs of its operations (they depend on the shape only). */
+interface ValidShape {
+  costs: Map<string, OperationCost>;
+  /** The last query text seen with this shape: seen twice, a text is cached by itself. */
+  lastQuery: string;
 }
 
 export interface AppSyncResponse {
@@ -78,6 +90,7 @@ export function createExecutor(options: ExecutorOptions) {
   }
   const rootTypeName = { query: options.schema.getQueryType()?.name, mutation: options.schema.getMutationType()?.name, subscription: options.schema.getSubscriptionType()?.name };
   const documents = new DocumentCache<CachedDocument>();
+  const shapes = new DocumentCache<ValidShape>();
 
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionState> = async (source, args, state, info) => {
     const typeName = info.parentType.name;
@@ -131,6 +144,9 @@ export function createExecutor(options: ExecutorOptions) {
   /**
    * Parses, checks the local budgets (before validation: measuring is linear, validating a
    * pathological document may not be) and validates; a document's cost is kept with it.
+   * Two caches: by query text (a repeated query is neither parsed nor validated again), and by
+   * shape (a query that differs from a valid one only in literal values or aliases is parsed and
+   * checked by LITERAL_RULES only; one-off texts are not kept, a text seen twice is).
    */
   function document(query: string, operationName: string | null | undefined, variablesBytes: number): DocumentNode | AppSyncErrorEntry[] {
     let cached = documents.get(query);
@@ -142,8 +158,16 @@ export function createExecutor(options: ExecutorOptions) {
         return [formatError(error as GraphQLError, 'ValidationError')];
       }
       if (!('kind' in doc)) return [doc];
-      cached = { doc, costs: new Map(), valid: undefined };
-      documents.set(query, cached);
+      const shape = shapeKey(doc);
+      const known = shapes.get(shape);
+      if (known) {
+        cached = { doc, costs: known.costs, valid: undefined, shape, literalOnly: true };
+        if (known.lastQuery === query) documents.set(query, cached);
+        else known.lastQuery = query;
+      } else {
+        cached = { doc, costs: new Map(), valid: undefined, shape, literalOnly: false };
+        documents.set(query, cached);
+      }
     }
     const operation = selectedOperation(cached.doc, operationName);
     if (operation) {
@@ -157,7 +181,10 @@ export function createExecutor(options: ExecutorOptions) {
       const over = budgetError(cost, variablesBytes, limits);
       if (over) return [over];
     }
-    cached.valid ??= validate(options.schema, cached.doc, specifiedRules);
+    if (cached.valid === undefined) {
+      cached.valid = validate(options.schema, cached.doc, cached.literalOnly ? LITERAL_RULES : specifiedRules);
+      if (!cached.valid.length && !cached.literalOnly) shapes.set(cached.shape, { costs: cached.costs, lastQuery: query });
+    }
     if (cached.valid.length) {
       // an invalid document is not kept: the cache holds only what can run
       documents.delete(query);
@@ -186,7 +213,7 @@ export function createExecutor(options: ExecutorOptions) {
     const errors = [...(result.errors ?? []).map((e) => formatError(e, result.data === undefined ? 'ValidationError' : null)), ...state.appended];
     return errors.length ? { data: result.data ?? null, errors } : { data: result.data ?? null };
   };
-  return Object.assign(run, { documents });
+  return Object.assign(run, { documents, shapes });
 }
 
 function appendedEntry(e: ResolverErrorDetail, path: { prev: unknown; key: string | number } | undefined): AppSyncErrorEntry {

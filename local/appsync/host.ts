@@ -1,7 +1,6 @@
 // The local AppSync: reads a manifest and a schema, and serves them over HTTP (and, where a
 // realtime layer is attached, WebSocket) with in-process Lambdas and DynamoDB Local behind. It
 // knows nothing of the app it serves.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +17,7 @@ import {
 } from './auth/index.ts';
 import { isConnectionFailure, SERVICE_UNAVAILABLE } from '../dynamodb/unavailable.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
+import { LeanDynamoDbClient } from './datasources/dynamodb/lean-client.ts';
 import { createLambdaDataSource, type LambdaHandler } from './datasources/lambda.ts';
 import { noneDataSource } from './datasources/none.ts';
 import { createExecutor, type Caller, type GraphQLRequest } from './execute.ts';
@@ -62,7 +62,25 @@ export interface LocalAppSync {
   /** How many DynamoDB requests the JS resolvers made, for tests and benchmarks. */
   stats: { dynamoDbRequests: number };
   realtime: ReturnType<typeof createRealtimeServer>;
+  /** A Lambda's environment (manifest id), for the hosts of its stream and schedule triggers. */
+  lambdaEnvironment(lambdaId: string): Record<string, string>;
   close(): Promise<void>;
+}
+
+/**
+ * A Lambda entry module. The host calls `handlerFor` with the Lambda's own environment (nothing is
+ * written into process.env); a module with only `handler` gets the process environment as on AWS.
+ */
+export interface LambdaModule {
+  handlerFor?: (env: Record<string, string>) => LambdaHandler;
+  handler?: LambdaHandler;
+}
+
+/** The handler of a loaded entry module, on `env`. */
+export function lambdaHandlerOf(module: LambdaModule, entry: string, env: Record<string, string>): LambdaHandler {
+  const handler = module.handlerFor ? module.handlerFor(env) : module.handler;
+  if (typeof handler !== 'function') throw new Error(`${entry} exports neither handlerFor(env) nor handler`);
+  return handler;
 }
 
 const AUTH_TYPE: Record<Principal['mode'], string> = {
@@ -72,24 +90,16 @@ const AUTH_TYPE: Record<Principal['mode'], string> = {
 };
 
 /**
- * The environment the in-process Lambdas see: the manifest's per-Lambda variables (as the CDK stack
- * gives them in AWS) plus what a local host adds. In-process Lambdas share one process environment,
- * so each variable must mean the same for every Lambda.
+ * The environment an in-process Lambda gets: its manifest variables (as the CDK stack gives them
+ * in AWS) plus what a local host adds (DynamoDB Local, the local credentials). Each Lambda has its
+ * own, passed to its handler, as separate functions have on AWS.
  */
-function localLambdaEnvironment(options: LocalAppSyncOptions, graphqlUrl: string): Record<string, string> {
-  const app: Record<string, string> = {};
-  for (const def of options.manifest.lambdas) {
-    const env = lambdaEnvironment(def, { tableName: (id) => options.tableNames[id]!, graphqlUrl });
-    for (const [name, value] of Object.entries(env)) {
-      if (app[name] !== undefined && app[name] !== value) {
-        throw new Error(`Lambdas run in one process locally, but ${def.id} needs ${name}=${value} and another ${app[name]}`);
-      }
-      app[name] = value;
-    }
-  }
+function localLambdaEnvironment(options: LocalAppSyncOptions, lambdaId: string, graphqlUrl: string): Record<string, string> {
+  const def = options.manifest.lambdas.find((l) => l.id === lambdaId);
+  if (!def) throw new Error(`No Lambda ${lambdaId} in the manifest`);
   return {
     [TABLE_NAME_VARIABLE]: '',
-    ...app,
+    ...lambdaEnvironment(def, { tableName: (id) => options.tableNames[id]!, graphqlUrl }),
     DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,
     AWS_REGION: options.region ?? options.auth.iam.region,
     AWS_ACCESS_KEY_ID: options.auth.iam.accessKeyId,
@@ -103,15 +113,13 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const problems = checkManifest(options.manifest, schema, { root: options.root });
   if (problems.length) throw new Error(`The manifest does not match the schema:\n- ${problems.join('\n- ')}`);
 
-  localLambdaEnvironment(options, ''); // throws now, before listening, if two Lambdas disagree on a variable
   const bundles = bundleResolvers(options.manifest);
   const rules = buildAuthRules(schema, options.auth);
-  const client = new DynamoDBClient({
-    region: options.region ?? 'us-east-1',
-    endpoint: options.dynamoDbEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  // DynamoDB's JSON protocol over keep-alive HTTP, not the AWS SDK: the SDK was a quarter of the CPU per request.
+  const client = new LeanDynamoDbClient({ region: options.region ?? 'us-east-1', endpoint: options.dynamoDbEndpoint, accessKeyId: 'local' });
   const stats = { dynamoDbRequests: 0 };
+  // Known once listening; Lambdas are loaded on their first invocation, after that.
+  let graphqlUrl = '';
   const tables = new Map(options.manifest.tables.map((t) => [t.id, options.tableNames[t.id]!]));
   const dataSources = new Map<string, DataSourceInvoker>();
   for (const ds of options.manifest.dataSources) {
@@ -126,7 +134,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
       });
     } else if (ds.type === 'AWS_LAMBDA') {
       const def = options.manifest.lambdas.find((l) => l.id === ds.lambda)!;
-      const load = async () => (await import(pathToFileURL(join(options.root, def.entry)).href)).handler as LambdaHandler;
+      const load = async () =>
+        lambdaHandlerOf((await import(pathToFileURL(join(options.root, def.entry)).href)) as LambdaModule, def.entry, localLambdaEnvironment(options, def.id, graphqlUrl));
       dataSources.set(ds.name, createLambdaDataSource(def.id, load));
     } else dataSources.set(ds.name, noneDataSource);
   }
@@ -213,8 +222,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  // Still the process environment: the stream-triggered Lambdas (run by the app's poller) read it too.
-  Object.assign(process.env, localLambdaEnvironment(options, `${url}/graphql`));
+  graphqlUrl = `${url}/graphql`;
 
   return {
     url,
@@ -223,6 +231,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     port,
     stats,
     realtime,
+    lambdaEnvironment: (lambdaId) => localLambdaEnvironment(options, lambdaId, graphqlUrl),
     async close() {
       // Upgraded sockets are not HTTP connections: close them first or server.close() waits on them.
       await realtime.close();

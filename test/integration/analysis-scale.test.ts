@@ -10,7 +10,7 @@ import { transition, validateCreate } from '../../lambdas/domain/experiment.ts';
 import { runAnalysis } from '../../lambdas/analysis/run.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
 import { experimentItem } from '../../model/experiment.ts';
-import { startTestApp } from '../support/app.ts';
+import { lambdaConfigOf, startTestApp } from '../support/app.ts';
 
 const EXPERIMENTS = 200;
 const SKEWED = 10;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     expect(Object.keys(out.UnprocessedItems ?? {})).toHaveLength(0);
   }
   // Count every call the analysis makes through the Lambdas' DynamoDB client.
-  getDynamoDb().middlewareStack.add(
+  getDynamoDb(lambdaConfigOf(app)).middlewareStack.add(
     (next, context) => async (args) => {
       calls[context.commandName!] = (calls[context.commandName!] ?? 0) + 1;
       return next(args);
@@ -50,12 +50,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  getDynamoDb().middlewareStack.remove('countCalls');
+  getDynamoDb(lambdaConfigOf(app)).middlewareStack.remove('countCalls');
   await app?.stop();
 });
 
 it(`analyses ${EXPERIMENTS} running experiments within the budget, at one Query and one write per experiment`, async () => {
-  const report = await runAnalysis({ budgetMs: BUDGET_MS });
+  const report = await runAnalysis({ config: lambdaConfigOf(app, 'analysis'), budgetMs: BUDGET_MS });
   console.log(`analysis run over ${EXPERIMENTS} experiments: ${report.elapsedMs} ms, DynamoDB calls ${JSON.stringify(calls)}`);
   expect(report).toMatchObject({ experiments: EXPERIMENTS, snapshots: EXPERIMENTS, alerts: SKEWED, stopped: 0, skipped: 0, complete: true });
   expect(report.elapsedMs).toBeLessThan(BUDGET_MS);
@@ -70,11 +70,11 @@ it(`analyses ${EXPERIMENTS} running experiments within the budget, at one Query 
 }, 120_000);
 
 it('stops at its budget and carries on from where it stopped in the next run', async () => {
-  const first = await runAnalysis({ budgetMs: 1, concurrency: 2, pageSize: 50 });
+  const first = await runAnalysis({ config: lambdaConfigOf(app, 'analysis'), budgetMs: 1, concurrency: 2, pageSize: 50 });
   expect(first.complete).toBe(false);
   expect(first.experiments).toBeLessThan(EXPERIMENTS);
   let total = first.experiments;
-  const rest = await runAnalysis({ budgetMs: BUDGET_MS, pageSize: 50 });
+  const rest = await runAnalysis({ config: lambdaConfigOf(app, 'analysis'), budgetMs: BUDGET_MS, pageSize: 50 });
   expect(rest.complete).toBe(true);
   total += rest.experiments;
   // the second run began at the page the first was cut short in, not at the start

@@ -23,6 +23,8 @@ let experimentId: string;
 const dir = mkdtempSync(join(tmpdir(), 'sl-lake-'));
 // Everything recorded so far is inside the window; pinned so that two exports can be compared.
 let pinnedNow: number;
+/** Conversions recorded after the simulation (by the incremental export's test). */
+let lateConversions = 0;
 
 beforeAll(async () => {
   // The dashboard's endpoint, registered from the app side as `npm start` does.
@@ -196,6 +198,37 @@ describe('the event lake', () => {
       check.close();
     }
   });
+  // Runs after the comparisons with lakeDir above: it adds a file to it.
+  it('an incremental export names the referrers of new events from codes and attributions made before its window', async () => {
+    const signup = (await lake.query("SELECT referrer_id, referee_id FROM events WHERE kind = 'SIGNUP' AND outcome = 'COUNTED' ORDER BY event_id LIMIT 1")).rows[0]!;
+    const referrerId = signup.referrer_id as string;
+    const refereeId = signup.referee_id as string;
+    const code = await env.gql<{ referralCode: { code: string } }>('query($e: ID!, $u: ID!) { referralCode(experimentId: $e, userId: $u) { code } }', { e: experimentId, u: referrerId });
+    const watermark = Date.parse(readManifest(lakeDir).watermark);
+    if (Date.now() <= watermark) await new Promise((r) => setTimeout(r, watermark - Date.now() + 20));
+    const invite = await env.gql('mutation($input: RecordInviteInput!) { recordInvite(input: $input) { outcome } }', {
+      input: { eventId: 'late-invite', code: code.data!.referralCode.code, channel: 'SMS' },
+    });
+    const conversion = await env.gql(
+      'mutation($input: RecordConversionInput!) { recordConversion(input: $input) { outcome } }',
+      { input: { eventId: 'late-conversion', experimentId, refereeId, value: 7, currency: 'USD' } },
+      { iam: true },
+    );
+    expect([invite.errors, conversion.errors]).toEqual([undefined, undefined]);
+    lateConversions += 1;
+    const summary = await exportTo(lakeDir, { now: () => Date.now() + 1000 });
+    expect(summary.rows.events).toBe(2);
+    const fresh = await openLake(lakeDir);
+    try {
+      const rows = await fresh.query("SELECT event_id, kind, referrer_id FROM events WHERE event_id LIKE 'late-%' ORDER BY event_id");
+      expect(rows.rows).toEqual([
+        { event_id: 'late-conversion', kind: 'CONVERSION', referrer_id: referrerId },
+        { event_id: 'late-invite', kind: 'INVITE', referrer_id: referrerId },
+      ]);
+    } finally {
+      fresh.close();
+    }
+  });
 });
 
 describe('GET /insights.json (the dashboard Insights view)', () => {
@@ -206,7 +239,7 @@ describe('GET /insights.json (the dashboard Insights view)', () => {
     expect(body.source).toMatchObject({ engine: 'DuckDB', where: 'local' });
     expect(body.queries.map((q) => q.name)).toEqual(['conversions_by_channel', 'cohort_curves', 'time_to_conversion']);
     const conversions = body.queries[0]!.rows.reduce((n, r) => n + (r.conversions as number), 0);
-    expect(conversions).toBe(report.live!.variants.reduce((n, v) => n + v.conversions, 0));
+    expect(conversions).toBe(report.live!.variants.reduce((n, v) => n + v.conversions, 0) + lateConversions);
     expect(body.queries.every((q) => q.rows.every((r) => r.experiment_id === experimentId))).toBe(true);
   });
 

@@ -30,7 +30,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
-import { startTestApp } from '../support/app.ts';
+import { lambdaConfigOf, startTestApp } from '../support/app.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
 import { createClient, experimenter, type As } from '../support/client.ts';
@@ -106,7 +106,7 @@ beforeAll(async () => {
   );
 
   // The Lambdas' client (the same module instance the in-process Lambdas use).
-  lambdaClient = getDynamoDb();
+  lambdaClient = getDynamoDb(lambdaConfigOf(app));
   lambdaClient.middlewareStack.add(
     <O extends MetadataBearer>(next: InitializeHandler<object, O>, context: { commandName?: string }): InitializeHandler<object, O> =>
       async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<O>> => {

@@ -6,7 +6,7 @@ import { QueryCommand, ScanCommand, TransactionCanceledException, type Attribute
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
-import { startTestApp } from '../support/app.ts';
+import { lambdaConfigOf, startTestApp } from '../support/app.ts';
 import { clearExperimentCache } from '../../lambdas/assign/assign.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
@@ -512,7 +512,7 @@ describe('concurrency', () => {
     const code = (await ok<{ code: string }>(Q.code, { e: exp, u: users[1]! }, { apiKey: true })).code;
     await app.poller!.drain();
     let conflicts = 0;
-    const client = getDynamoDb();
+    const client = getDynamoDb(lambdaConfigOf(app));
     client.middlewareStack.add(
       (next) => async (args) => {
         const text = JSON.stringify(args.input);

@@ -1,81 +1,72 @@
-// results(experimentId) reads one totals item per variant: its DynamoDB reads do not grow with
-// the number of recorded events.
+// results, liveCounts and assign read one partition (the experiment's META and one totals item per
+// variant) or one key: their DynamoDB calls and consumed capacity do not grow with the number of
+// events an experiment holds. The events are seeded straight into the table (bench/seed.ts, the
+// app's item shapes and the aggregator's own fold for the totals); every DynamoDB call of the app
+// passes a metering proxy. `npm run bench -- flat` measures the same at 10^6 events.
+import { UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
+import { callOperation, createRunningExperiment, OPERATIONS } from '../../bench/flat-costs.ts';
+import { seedExperiment, seededTotals } from '../../bench/seed.ts';
 import { startTestApp } from '../support/app.ts';
-import { getDynamoDb } from '../../lambdas/shared/config.ts';
-import { createClient, experimenter } from '../support/client.ts';
+import { startDynamoDbMeter, type DynamoDbMeter, type MeterReading } from '../support/dynamodb-meter.ts';
 
 let app: App;
-let gql: ReturnType<typeof createClient>;
+let meter: DynamoDbMeter;
+let gql: Awaited<ReturnType<typeof startTestApp>>['gql'];
 
 beforeAll(async () => {
-  ({ app, gql } = await startTestApp());
-});
+  meter = await startDynamoDbMeter();
+  // No aggregator: it would count the seeded counter items a second time.
+  ({ app, gql } = await startTestApp({ streams: false, schedules: false, dynamoDbGateway: (e) => meter.route(e) }));
+  // Nothing reads the stream here; DynamoDB Local then writes each seeded item once, not twice.
+  await app.client.send(new UpdateTableCommand({ TableName: app.tableNames.main!, StreamSpecification: { StreamEnabled: false } }));
+}, 60_000);
 
 afterAll(async () => {
   await app?.stop();
+  await meter?.close();
 });
 
-async function experimentWithInvites(invites: number): Promise<string> {
-  const created = await gql<{ createExperiment: { id: string } }>(
-    'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }',
-    { input: { name: `cost ${invites}`, control: 'A', variants: [{ key: 'A', name: 'A', weight: 0.5 }, { key: 'B', name: 'B', weight: 0.5 }] } },
-    experimenter,
-  );
-  const id = created.data!.createExperiment.id;
-  await gql('mutation($id: ID!) { startExperiment(id: $id) { id } }', { id }, experimenter);
-  const codes: string[] = [];
-  for (let u = 0; u < 20; u += 1) {
-    await gql('mutation($id: ID!, $u: ID!) { assign(experimentId: $id, userId: $u) { variant } }', { id, u: `user-${u}` });
-    const code = await gql<{ referralCode: { code: string } }>('query($id: ID!, $u: ID!) { referralCode(experimentId: $id, userId: $u) { code } }', { id, u: `user-${u}` });
-    codes.push(code.data!.referralCode.code);
-  }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < invites) {
-        const i = (next += 1);
-        const out = await gql('mutation($input: RecordInviteInput!) { recordInvite(input: $input) { outcome } }', {
-          input: { eventId: `inv-${id}-${i}`, code: codes[i % codes.length], channel: 'SMS' },
-        });
-        expect(out.errors).toBeUndefined();
-      }
-    }),
-  );
-  await app.poller!.drain(60_000);
-  return id;
+interface Costs {
+  invites: number;
+  liveInvites: number;
+  readings: Record<string, MeterReading>;
 }
 
-async function readsDuringResults(experimentId: string): Promise<{ commands: string[]; invites: number }> {
-  const commands: string[] = [];
-  const client = getDynamoDb();
-  const name = `count-${experimentId}`;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    const out = await gql<{ results: { variants: { funnel: { invites: number } }[] } }>(
-      'query($id: ID!) { results(experimentId: $id) { variants { funnel { invites } } } }',
-      { id: experimentId },
-      experimenter,
-    );
+async function costsWith(events: number): Promise<Costs & { seededInvites: number }> {
+  const id = await createRunningExperiment(gql, `cost ${events}`);
+  const seeded = await seedExperiment(app.client, app.tableNames.main!, { experimentId: id, variants: ['A', 'B'], events }, { concurrency: 16 });
+  const readings: Record<string, MeterReading> = {};
+  let invites = 0;
+  let liveInvites = 0;
+  for (const op of OPERATIONS) {
+    meter.reset();
+    const out = await callOperation(gql, op, id, events);
     expect(out.errors).toBeUndefined();
-    return { commands, invites: out.data!.results.variants.reduce((s, v) => s + v.funnel.invites, 0) };
-  } finally {
-    client.middlewareStack.remove(name);
+    readings[op] = meter.reading();
+    const data = out.data as { results?: { variants: { funnel: { invites: number } }[] }; liveCounts?: { variants: { invites: number }[] } };
+    if (data.results) invites = data.results.variants.reduce((s, v) => s + v.funnel.invites, 0);
+    if (data.liveCounts) liveInvites = data.liveCounts.variants.reduce((s, v) => s + v.invites, 0);
   }
+  return { invites, liveInvites, readings, seededInvites: seededTotals(seeded, 'A').invites + seededTotals(seeded, 'B').invites };
 }
 
-it('costs the same DynamoDB reads for 100 and 10,000 recorded events', async () => {
-  const small = await readsDuringResults(await experimentWithInvites(100));
-  const large = await readsDuringResults(await experimentWithInvites(10_000));
-  expect(small.invites).toBe(100);
-  expect(large.invites).toBe(10_000);
-  expect(small.commands).toEqual(['QueryCommand']);
-  expect(large.commands).toEqual(small.commands);
-}, 300_000);
+it('costs the same DynamoDB calls and capacity for 100 and 10,000 events', async () => {
+  const small = await costsWith(100);
+  const large = await costsWith(10_000);
+  // The seeded counts are what the API reports (5 invites per 10 events).
+  expect(small.seededInvites).toBe(50);
+  expect(large.seededInvites).toBe(5_000);
+  expect([small.invites, small.liveInvites]).toEqual([50, 50]);
+  expect([large.invites, large.liveInvites]).toEqual([5_000, 5_000]);
+  expect(small.readings.results!.calls).toEqual(['Query']);
+  expect(small.readings.liveCounts!.calls).toEqual(['Query']);
+  // assign: the experiment (unless the Lambda holds it), the user's assignment, the new assignment.
+  expect(small.readings.assign!.calls.at(-1)).toBe('PutItem');
+  expect(small.readings.assign!.calls.length).toBeLessThanOrEqual(3);
+  for (const op of OPERATIONS) {
+    expect(large.readings[op], op).toEqual(small.readings[op]);
+    expect(small.readings[op]!.readUnits + small.readings[op]!.writeUnits, op).toBeGreaterThan(0);
+  }
+}, 120_000);

@@ -1,7 +1,7 @@
 // The APPSYNC_JS evaluator as the local AppSync host uses it: sandboxing, caching, limits and
 // what a handler leaves behind (stash, appended errors, logs, extension calls).
 import { describe, expect, it } from 'vitest';
-import { compiledScriptCount, evaluate } from '../../local/appsync/js/evaluator.ts';
+import { compiledScriptCount, evaluate, messageStats } from '../../local/appsync/js/evaluator.ts';
 
 const handler = (body: string, imports = "import { util, runtime, extensions } from '@aws-appsync/utils';") =>
   `${imports}\n\nexport function request(ctx) {\n${body}\n}\n\nexport function response(ctx) {\n  return ctx.result;\n}\n`;
@@ -39,6 +39,26 @@ describe('evaluate: limits and sandbox', () => {
     // The worker that ran it was ended, and with it the lines logged before the loop.
     expect(run.logs).toEqual([]);
     expect((await evaluate(handler('  return 7;'), 'request', {})).outcome).toEqual({ kind: 'value', value: 7 });
+  });
+
+  it('the watchdog blames only the looping evaluation when it shares a batched message with quick ones', async () => {
+    const loop = handler(`  for (const i of new Array(2 ** 32 - 1).keys()) {\n    ctx.stash.last = i;\n  }\n  return 'never';`);
+    const quick = handler('  return ctx.args.n * 2;');
+    await evaluate(quick, 'request', { arguments: { n: 0 } }); // a warm worker, so all below go out in one turn
+    // sent in one turn of the event loop: they travel to the workers as batches
+    const before = { ...messageStats };
+    const runs = await Promise.all([
+      evaluate(quick, 'request', { arguments: { n: 1 } }),
+      evaluate(loop, 'request', {}, { timeoutMs: 150 }),
+      ...[2, 3, 4, 5].map((n) => evaluate(quick, 'request', { arguments: { n } })),
+    ]);
+    expect(runs.map((r) => r.outcome)).toEqual([
+      { kind: 'value', value: 2 },
+      { kind: 'error', error: { message: 'Execution timed out after 150 ms', errorType: null, data: null, errorInfo: null, source: 'timeout' } },
+      ...[4, 6, 8, 10].map((value) => ({ kind: 'value', value })),
+    ]);
+    // fewer messages than evaluations: some went together (the re-sent ones after the loop included)
+    expect(messageStats.messages - before.messages).toBeLessThan(messageStats.evaluations - before.evaluations);
   });
 
   it('never runs promise callbacks (APPSYNC_JS has no promises), so an endless one cannot hang a later request', async () => {

@@ -15,6 +15,9 @@ import { ApiError, type FieldProblem } from '../api.ts';
 import { errorMessage, type ViewContext } from '../context.ts';
 import { append, h, replaceChildren } from '../dom.ts';
 import { href, STATUS_LABEL } from '../router.ts';
+// The same editable-field rules the admin Lambda applies (which fields may change once started).
+import { isEditable, type ExperimentField } from '../../../model/experiment-fields.ts';
+import { startedNotice } from '../field-rules.ts';
 
 interface VariantDraft {
   key: string;
@@ -166,6 +169,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
 
   function build(draft: Draft, existing: ExperimentFieldsFragment | null): void {
     const started = existing !== null && existing.status !== 'DRAFT';
+    const locked = (field: ExperimentField) => !isEditable(field, existing?.status ?? 'DRAFT');
     const controls = new Map<string, HTMLElement>();
     const errorSlots = new Map<string, HTMLElement>();
     const summary = h('div', { class: 'error-summary', tabindex: '-1', role: 'alert', hidden: true });
@@ -185,7 +189,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
     const input = (value: string, attrs: Record<string, string | boolean>, onInput: (v: string) => void) =>
       h('input', { value, ...attrs, oninput: (e: Event) => onInput((e.target as HTMLInputElement).value) });
 
-    const controlSelect = h('select', { disabled: started, oninput: (e: Event) => (draft.control = (e.target as HTMLSelectElement).value) });
+    const controlSelect = h('select', { disabled: locked('control'), oninput: (e: Event) => (draft.control = (e.target as HTMLSelectElement).value) });
     function refreshControlOptions(): void {
       const keys = draft.variants.map((v) => v.key.trim()).filter((k, i, all) => k !== '' && all.indexOf(k) === i);
       if (!keys.includes(draft.control) && draft.control !== '') keys.unshift(draft.control);
@@ -205,7 +209,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
           const at = `variants[${i}]`;
           const legendText = `Variant ${i + 1}`;
           const remove =
-            !started && draft.variants.length > 2
+            !locked('variants[].key') && draft.variants.length > 2
               ? h('button', { type: 'button', class: 'secondary small', onclick: () => { draft.variants.splice(i, 1); renderVariants(); } }, `Remove variant ${i + 1}`)
               : null;
           const box = h(
@@ -215,14 +219,14 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
             h(
               'div',
               { class: 'variant-grid' },
-              field(`${at}.key`, 'Key', input(v.key, { required: true, autocomplete: 'off', disabled: started, spellcheck: false }, (x) => { v.key = x; refreshControlOptions(); }), 'Letters, digits, _ and -'),
-              field(`${at}.name`, 'Name', input(v.name, { required: true, disabled: started }, (x) => (v.name = x)), 'What the team calls it'),
-              field(`${at}.weight`, 'Weight', input(v.weight, { inputmode: 'decimal', required: true }, (x) => (v.weight = x)), 'Share of enrolled users, 0–1'),
+              field(`${at}.key`, 'Key', input(v.key, { required: true, autocomplete: 'off', disabled: locked('variants[].key'), spellcheck: false }, (x) => { v.key = x; refreshControlOptions(); }), 'Letters, digits, _ and -'),
+              field(`${at}.name`, 'Name', input(v.name, { required: true, disabled: locked('variants[].name') }, (x) => (v.name = x)), 'What the team calls it'),
+              field(`${at}.weight`, 'Weight', input(v.weight, { inputmode: 'decimal', required: true, disabled: locked('variants[].weight') }, (x) => (v.weight = x)), 'Share of enrolled users, 0–1'),
             ),
             field(
               `${at}.config`,
               'Config (JSON)',
-              h('textarea', { rows: '2', spellcheck: 'false', disabled: started, oninput: (e: Event) => (v.config = (e.target as HTMLTextAreaElement).value) }, v.config),
+              h('textarea', { rows: '2', spellcheck: 'false', disabled: locked('variants[].config'), oninput: (e: Event) => (v.config = (e.target as HTMLTextAreaElement).value) }, v.config),
               'The strategy’s parameters, e.g. {"rewardUsd": 10}',
             ),
             h('p', { class: 'field-error', id: `${fieldId(at)}-error`, 'data-error-for': at, hidden: true }),
@@ -237,7 +241,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
     }
     errorSlots.set('variants', variantsError);
 
-    const addVariant = started
+    const addVariant = locked('variants[].key')
       ? null
       : h('button', {
           type: 'button',
@@ -255,7 +259,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
       { novalidate: true, class: 'experiment-form', 'aria-labelledby': 'form-heading' },
       h('h2', { id: 'form-heading', class: 'visually-hidden' }, existing ? 'Experiment settings' : 'New experiment settings'),
       started
-        ? h('p', { class: 'notice' }, `This experiment is ${STATUS_LABEL[existing!.status].toLowerCase()}: only the name, description, weights, coverage, minimum detectable effect and end date can change.`)
+        ? h('p', { class: 'notice' }, startedNotice(STATUS_LABEL[existing!.status].toLowerCase()))
         : null,
       summary,
       field('name', 'Name', input(draft.name, { required: true, autocomplete: 'off' }, (x) => (draft.name = x))),
@@ -273,8 +277,8 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         'div',
         { class: 'field-row' },
         field('coverage', 'Coverage', input(draft.coverage, { inputmode: 'decimal' }, (x) => (draft.coverage = x)), 'Share of users enrolled, more than 0 and at most 1'),
-        field('attributionWindowDays', 'Attribution window (days)', input(draft.attributionWindowDays, { inputmode: 'numeric', disabled: started }, (x) => (draft.attributionWindowDays = x)), 'Conversions this long after the signup count'),
-        field('currency', 'Currency', input(draft.currency, { disabled: started }, (x) => (draft.currency = x)), 'ISO 4217 code of conversion values, e.g. USD'),
+        field('attributionWindowDays', 'Attribution window (days)', input(draft.attributionWindowDays, { inputmode: 'numeric', disabled: locked('attributionWindowDays') }, (x) => (draft.attributionWindowDays = x)), 'Conversions this long after the signup count'),
+        field('currency', 'Currency', input(draft.currency, { disabled: locked('currency') }, (x) => (draft.currency = x)), 'ISO 4217 code of conversion values, e.g. USD'),
         field('minimumDetectableEffect', 'Minimum detectable effect', input(draft.minimumDetectableEffect, { inputmode: 'decimal' }, (x) => (draft.minimumDetectableEffect = x)), 'Relative lift to size the test for, e.g. 0.1 = 10%'),
       ),
       field('endDate', 'End date (optional)', input(draft.endDate, { type: 'datetime-local' }, (x) => (draft.endDate = x)), 'Your local time'),
@@ -327,7 +331,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         const at = `variants[${i}]`;
         const weight = number(v.weight, `${at}.weight`, p, { required: true });
         let config: string | null = v.config.trim() === '' ? null : v.config.trim();
-        if (config !== null && !started) {
+        if (config !== null && !locked('variants[].config')) {
           try {
             JSON.parse(config);
           } catch (e) {
@@ -336,7 +340,7 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
           }
         }
         const out: VariantInput = { key: v.key.trim(), name: v.name.trim(), weight: weight ?? 0 };
-        if (!started) out.config = config;
+        if (!locked('variants[].config')) out.config = config;
         return out;
       });
       const coverage = number(draft.coverage, 'coverage', p, { required: false });
@@ -371,11 +375,9 @@ export function renderForm(ctx: ViewContext, root: HTMLElement, id?: string): vo
         autoStop: { onDecision: draft.autoStopOnDecision, onEndDate: draft.autoStopOnEndDate },
       };
       if (coverage !== null && coverage !== undefined) update.coverage = coverage;
-      if (!started) {
-        update.control = draft.control;
-        if (windowDays !== null && windowDays !== undefined) update.attributionWindowDays = windowDays;
-        if (draft.currency.trim() !== '') update.currency = draft.currency.trim();
-      }
+      if (!locked('control')) update.control = draft.control;
+      if (!locked('attributionWindowDays') && windowDays !== null && windowDays !== undefined) update.attributionWindowDays = windowDays;
+      if (!locked('currency') && draft.currency.trim() !== '') update.currency = draft.currency.trim();
       return { update, problems: [] };
     }
 

@@ -26,6 +26,7 @@ export type {
 } from './dynamodb/types.ts';
 export type { AppSyncCancellationReason } from './dynamodb/requests/transactions.ts';
 export { MAPPING_TEMPLATE_ERROR } from './dynamodb/errors.ts';
+export { LeanDynamoDbClient, type DynamoDbSender } from './dynamodb/lean-client.ts';
 export { decodeNextToken, encodeNextToken } from './dynamodb/pagination.ts';
 export { fromSdkMap, fromSdkValue, toSdkMap, toSdkValue } from './dynamodb/typed-values.ts';
 

@@ -13,7 +13,8 @@
 //     holds every global binding read-only, so one request cannot change what the next sees; a
 //     context whose handler added a global is discarded after that request.
 //
-// Messages in: { id, hash, scriptName, source?, request }. Out: { id, result } (JSON text),
+// Messages in: { id, hash, scriptName, source?, request }, or an array of them (the pool sends
+// what one turn of its event loop produced as one message), run in order. Out, one per evaluation: { id, result } (JSON text),
 // { id, missing: true } (send the source again) or { id, compileError }; around building a new
 // context, { id, phase: 'setup' } and { id, phase: 'run' }.
 import { randomBytes } from 'node:crypto';
@@ -64,6 +65,11 @@ function instance(id, hash) {
 parentPort.postMessage({ ready: true });
 
 parentPort.on('message', (msg) => {
+  if (Array.isArray(msg)) for (const one of msg) evaluateOne(one);
+  else evaluateOne(msg);
+});
+
+function evaluateOne(msg) {
   if (msg.source !== undefined) {
     sources.delete(msg.hash);
     if (sources.size >= MAX_SOURCES) sources.delete(sources.keys().next().value);
@@ -86,4 +92,4 @@ parentPort.on('message', (msg) => {
   }
   if (Reflect.ownKeys(inst.sandbox).length !== inst.baseline) contexts.delete(msg.hash);
   parentPort.postMessage({ id: msg.id, result });
-});
+}

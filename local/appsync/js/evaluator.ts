@@ -33,7 +33,7 @@ import { runInWorker } from './evaluator-pool.ts';
 import { originalPosition } from './sourcemap.ts';
 
 export { compiledScriptCount } from './compile.ts';
-export { stopEvaluatorWorkers, WORKER_HEAP_MB } from './evaluator-pool.ts';
+export { messageStats, stopEvaluatorWorkers, WORKER_HEAP_MB } from './evaluator-pool.ts';
 export type { CodeError } from './compile.ts';
 
 export interface EvaluationContext {

@@ -1,11 +1,12 @@
 // What every operation handler gets: the client, table names, the call context, and a hook that
 // reports the capacity each DynamoDB call consumed.
-import type { ConsumedCapacity, DynamoDBClient, ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { ConsumedCapacity, ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbSender } from './lean-client.ts';
 import type { DataSourceCallContext, DataSourceOutcome, DynamoDbDataSourceOptions } from './types.ts';
 import type { RequestObject } from './validate.ts';
 
 export interface Runtime {
-  client: DynamoDBClient;
+  client: DynamoDbSender;
   options: DynamoDbDataSourceOptions;
   ctx: DataSourceCallContext;
   /** The data source's own table. */

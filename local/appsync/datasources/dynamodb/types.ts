@@ -1,5 +1,6 @@
 // Public types of the local DynamoDB data source: what it is given and what it hands back.
-import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbSender } from './lean-client.ts';
 
 /** An error as AppSync puts it in `ctx.error`. */
 export interface DataSourceError {
@@ -36,7 +37,8 @@ export interface ConflictHandlerEvent {
 }
 
 export interface DynamoDbDataSourceOptions {
-  client: DynamoDBClient;
+  /** The SDK's DynamoDBClient, or the lean one (lean-client.ts) the local host uses. */
+  client: DynamoDbSender;
   /** The physical table of the data source (single-item operations, Query, Scan). */
   tableName: string;
   /**
