@@ -33,6 +33,7 @@ import type { App } from '../../cli/app.ts';
 import { lambdaConfigOf, startTestApp } from '../support/app.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
 import { getDynamoDb } from '../../lambdas/shared/config.ts';
+import { LeanDynamoDbClient } from '../../local/appsync/datasources/dynamodb.ts';
 import { createClient, experimenter, type As } from '../support/client.ts';
 
 interface Call {
@@ -79,6 +80,9 @@ const calls: Call[] = [];
 let lambdaClient: DynamoDBClient;
 const originalSend = DynamoDBClient.prototype.send;
 const sendOriginal = originalSend as unknown as (this: DynamoDBClient, command: unknown) => Promise<unknown>;
+type Post = (this: unknown, operation: string, body: string) => Promise<{ status: number; text: string }>;
+const leanProto = LeanDynamoDbClient.prototype as unknown as { post: Post };
+const originalPost = leanProto.post;
 
 function unitsOf(output: unknown): number | null {
   const consumed = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
@@ -126,7 +130,20 @@ beforeAll(async () => {
     { step: 'initialize', name: 'measureConsumedCapacity' },
   );
 
-  // Any other client but the test's own: the local AppSync's DynamoDB data source.
+  // The local AppSync's DynamoDB data source talks to DynamoDB Local through its lean client: its
+  // one HTTP exchange per call (`post`, DynamoDB's JSON protocol) is where capacity is asked for.
+  leanProto.post = async function post(this: unknown, operation: string, body: string) {
+    const input = JSON.parse(body) as Record<string, unknown>;
+    input.ReturnConsumedCapacity = 'TOTAL';
+    const call: Call = { source: 'resolver', command: operation, input, capacity: null };
+    calls.push(call);
+    const reply = await originalPost.call(this, operation, JSON.stringify(input));
+    if (reply.status < 300) call.capacity = unitsOf(JSON.parse(reply.text));
+    else call.error = String((JSON.parse(reply.text) as { __type?: string }).__type ?? reply.status).replace(/^.*#/, '');
+    return reply;
+  };
+
+  // Any other SDK client but the test's own.
   DynamoDBClient.prototype.send = async function send(this: DynamoDBClient, command: { input: Record<string, unknown>; constructor: { name: string } }) {
     if (this === lambdaClient || this === app.client) return sendOriginal.call(this, command);
     command.input.ReturnConsumedCapacity = 'TOTAL';
@@ -145,6 +162,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   DynamoDBClient.prototype.send = originalSend;
+  leanProto.post = originalPost;
   lambdaClient?.middlewareStack.remove('measureConsumedCapacity');
   await app?.stop();
 });
