@@ -27,6 +27,24 @@ Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans
 export const PALETTE = ['#0b57d0', '#b3261e', '#137333', '#8430ce', '#a05a00', '#00777a', '#c2185b', '#3c4043', '#5b4cc4', '#8a6d00'];
 export const colorOf = (index: number) => PALETTE[index % PALETTE.length]!;
 
+/** One variant's line of a step chart (values hold until the next point), in the variant's colour. */
+export function stepLine<T>(label: string, data: T[], index: number, style: { pointRadius: number; borderWidth?: number }): ChartDataset<'line', T[]> {
+  return { label, data, borderColor: colorOf(index), backgroundColor: colorOf(index), stepped: 'before', ...style };
+}
+
+type LineOptions = NonNullable<ChartConfiguration<'line'>['options']>;
+
+/** Options of a line chart over pre-parsed {x, y} points on a linear x axis, legend at the bottom. */
+export function linearLineOptions(scales: { x: object; y: object }, plugins: LineOptions['plugins'] = {}): LineOptions {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    scales: { x: { type: 'linear', ...scales.x }, y: { beginAtZero: true, ...scales.y } },
+    plugins: { legend: { position: 'bottom' }, ...plugins },
+  };
+}
+
 export interface RateDatum {
   key: string;
   rate: number | null;
@@ -117,24 +135,18 @@ export class CumulativeChart {
     const datasets: ChartDataset<'line', TimePoint[]>[] = variantKeys.map((key, i) => {
       const points: TimePoint[] = [];
       this.series.set(key, points);
-      return { label: key, data: points, borderColor: colorOf(i), backgroundColor: colorOf(i), stepped: 'before', pointRadius: 2, borderWidth: 2 };
+      return stepLine(key, points, i, { pointRadius: 2, borderWidth: 2 });
     });
     this.chart = new Chart<'line', TimePoint[], string>(canvas, {
       type: 'line',
       data: { datasets },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        scales: {
-          x: { type: 'linear', title: { display: true, text: 'Time' }, ticks: { maxTicksLimit: 6, callback: (v) => formatClock(Number(v)) } },
-          y: { beginAtZero: true, title: { display: true, text: 'Conversions (cumulative)' }, ticks: { precision: 0 } },
+      options: linearLineOptions(
+        {
+          x: { title: { display: true, text: 'Time' }, ticks: { maxTicksLimit: 6, callback: (v: unknown) => formatClock(Number(v)) } },
+          y: { title: { display: true, text: 'Conversions (cumulative)' }, ticks: { precision: 0 } },
         },
-        plugins: {
-          legend: { position: 'bottom' },
-          tooltip: { callbacks: { title: (items) => formatClock(items[0]?.parsed.x ?? null) } },
-        },
-      },
+        { tooltip: { callbacks: { title: (items) => formatClock(items[0]?.parsed.x ?? null) } } },
+      ),
     });
   }
 

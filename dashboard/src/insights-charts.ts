@@ -1,7 +1,7 @@
 // The Insights view's charts: conversions by channel and day (stacked bars) and cohort curves
 // (share of enrolled users with a converting referee, by days since assignment, one line per variant).
 import { Chart, type ChartDataset } from 'chart.js';
-import { colorOf } from './charts.ts';
+import { colorOf, linearLineOptions, stepLine } from './charts.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -32,26 +32,15 @@ export function channelChart(canvas: HTMLCanvasElement, rows: Row[]): Chart {
 
 export function cohortChart(canvas: HTMLCanvasElement, rows: Row[]): Chart {
   const variants = [...new Set(rows.map((r) => String(r.variant)))].sort();
-  const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = variants.map((variant, i) => ({
-    label: variant,
-    data: rows.filter((r) => r.variant === variant).map((r) => ({ x: num(r.days_since_assignment), y: num(r.share) * 100 })).sort((a, b) => a.x - b.x),
-    borderColor: colorOf(i),
-    backgroundColor: colorOf(i),
-    stepped: 'before',
-    pointRadius: 3,
-  }));
+  const datasets = variants.map((variant, i) =>
+    stepLine(variant, rows.filter((r) => r.variant === variant).map((r) => ({ x: num(r.days_since_assignment), y: num(r.share) * 100 })).sort((a, b) => a.x - b.x), i, { pointRadius: 3 }),
+  );
   return new Chart(canvas, {
     type: 'line',
     data: { datasets },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      scales: {
-        x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'Days since assignment' }, ticks: { precision: 0 } },
-        y: { beginAtZero: true, title: { display: true, text: 'Users with a converting referee (%)' }, ticks: { callback: (v) => `${Number(v).toFixed(1)}%` } },
-      },
-      plugins: { legend: { position: 'bottom' } },
-    },
+    options: linearLineOptions({
+      x: { beginAtZero: true, title: { display: true, text: 'Days since assignment' }, ticks: { precision: 0 } },
+      y: { title: { display: true, text: 'Users with a converting referee (%)' }, ticks: { callback: (v: unknown) => `${Number(v).toFixed(1)}%` } },
+    }),
   });
 }

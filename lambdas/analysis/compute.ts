@@ -1,12 +1,12 @@
 // The adapter between the scheduled analysis and the results engine: the one file to change when
 // the results computation changes. It turns an experiment's partition into a snapshot (what is
 // stored and charted) plus the facts the alert rules need.
-import { holmAdjust } from '../domain/stats/holm.ts';
 import { computeResults } from '../results/results.ts';
 import type { ExperimentPartition } from '../store/stores.ts';
+import type { Decision } from '../domain/stats/decision.ts';
 import { currentPhase } from './state.ts';
 
-export type Decision = 'KEEP_RUNNING' | 'TREATMENT_BETTER' | 'TREATMENT_WORSE' | 'NO_DIFFERENCE';
+export type { Decision };
 type Interval = [number, number] | null;
 
 /**
@@ -53,28 +53,13 @@ interface ComparisonLike {
   relativeLiftCi: Interval;
   pValue: number | null;
   sequentialPValue: number | null;
-  decision?: Decision;
-}
-
-/** The decision from Holm-adjusted running minima, while the results engine has none of its own. */
-function decisionsFromSequential(treatments: { key: string; p: number | null; lift: number | null }[], alpha: number): Map<string, Decision> {
-  const adjusted = holmAdjust(treatments.map((t) => t.p));
-  return new Map(
-    treatments.map((t, i) => {
-      const a = adjusted[i];
-      if (a === null || a === undefined || !(a < alpha) || t.lift === null || t.lift === 0) return [t.key, 'KEEP_RUNNING'];
-      return [t.key, t.lift > 0 ? 'TREATMENT_BETTER' : 'TREATMENT_WORSE'];
-    }),
-  );
+  /** The results engine always decides (lambdas/domain/stats/decision.ts). */
+  decision: Decision;
 }
 
 export function analyzePartition(partition: ExperimentPartition, previous: Record<string, number | null>, now: Date): Analysis {
   const { experiment } = partition;
   const results = computeResults(partition, previous, currentPhase(experiment));
-  const treatments = results.variants
-    .filter((v) => v.vsControl)
-    .map((v) => ({ key: v.key, p: (v.vsControl as ComparisonLike).sequentialPValue, lift: (v.vsControl as ComparisonLike).relativeLift }));
-  const fallback = decisionsFromSequential(treatments, results.alpha);
   const variants: SnapshotVariant[] = results.variants.map((v) => {
     const c = v.vsControl as ComparisonLike | null;
     return {
@@ -87,7 +72,7 @@ export function analyzePartition(partition: ExperimentPartition, previous: Recor
       relativeLiftCi: c?.relativeLiftCi ?? null,
       pValue: c?.pValue ?? null,
       sequentialPValue: c?.sequentialPValue ?? null,
-      decision: c ? (c.decision ?? fallback.get(v.key) ?? 'KEEP_RUNNING') : null,
+      decision: c ? c.decision : null,
     };
   });
   const progress = results.sampleSize?.progress ?? null;

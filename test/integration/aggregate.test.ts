@@ -17,6 +17,7 @@ import { dynamoStores } from '../../lambdas/store/stores.ts';
 import { dynamoTable } from '../../lambdas/store/table.ts';
 import { freePort } from '../../local/dynamodb/lifecycle.ts';
 import { authSettingsFromEnv } from '../../local/appsync/auth/index.ts';
+import { lambdaConfigOf } from '../support/app.ts';
 import { createClient, experimenter } from '../support/client.ts';
 
 type Gql = ReturnType<typeof createClient>;
@@ -105,7 +106,7 @@ it('whole, twice, halves and overlapping slices of the same stream records leave
     const gql = createClient(app.api.graphqlUrl, auth);
     const id = await recordEvents(gql);
     const shards = await streamRecords(app);
-    const ctx = { stores: dynamoStores(dynamoTable(app.client, app.tableNames.main)) };
+    const ctx = { stores: dynamoStores(dynamoTable(app.client, app.tableNames.main)), config: lambdaConfigOf(app, 'aggregate') };
     const recorded = await scanAll(app);
     const deliver = async (slices: (records: StreamRecord[]) => StreamRecord[][]) => {
       await restore(app, recorded);

@@ -2,23 +2,11 @@
 // per-variant totals, and a skewed split is flagged as a sample-ratio mismatch.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../cli/app.ts';
-import { startTestApp } from '../support/app.ts';
+import { expect } from 'vitest';
+import { appTest as it } from '../support/fixture.ts';
 import { analyze } from '../../lambdas/domain/stats/analyze.ts';
-import { createClient, experimenter } from '../support/client.ts';
+import { experimenter } from '../support/client.ts';
 import { pool, setupReferrals } from '../support/referral-fixture.ts';
-
-let app: App;
-let gql: ReturnType<typeof createClient>;
-
-beforeAll(async () => {
-  ({ app, gql } = await startTestApp());
-});
-
-afterAll(async () => {
-  await app?.stop();
-});
 
 const RESULTS = `query($id: ID!) { results(experimentId: $id) {
   control alpha srm { chiSquare pValue mismatch }
@@ -33,7 +21,7 @@ interface Results {
   metrics: { name: string; variants: { key: string; mean: number }[] }[];
 }
 
-it('matches the engine on the same totals, with the referral funnel per variant', async () => {
+it('matches the engine on the same totals, with the referral funnel per variant', async ({ app, gql }) => {
   const setup = await setupReferrals(gql, 'results', 6, 2);
   // A few more enrolled users who never refer, so rates are not trivial.
   await pool(40, 8, async (i) => {
@@ -74,9 +62,9 @@ it('matches the engine on the same totals, with the referral funnel per variant'
     const variant = results.variants.find((x) => x.key === v.key)!;
     expect(v.mean).toBeCloseTo(variant.funnel.revenue / variant.funnel.exposures, 12);
   }
-});
+}, 180_000); // the app starts inside the first test that asks for it (test/support/fixture.ts)
 
-it('flags a sample-ratio mismatch when the observed split departs from the weights', async () => {
+it('flags a sample-ratio mismatch when the observed split departs from the weights', async ({ app, gql }) => {
   const setup = await setupReferrals(gql, 'srm', 1, 0);
   // Simulate a broken client that enrolls everyone into A: 400 assignments written directly.
   await pool(400, 8, async (i) => {
@@ -91,4 +79,15 @@ it('flags a sample-ratio mismatch when the observed split departs from the weigh
   const out = await gql<{ results: Results }>(RESULTS, { id: setup.experimentId }, experimenter);
   expect(out.data!.results.srm.mismatch).toBe(true);
   expect(out.data!.results.srm.pValue).toBeLessThan(0.001);
+});
+
+it('the host hands each Lambda its own environment and writes none of it into process.env', async ({ app }) => {
+  const aggregate = app.api.lambdaEnvironment('aggregate');
+  expect(aggregate).toMatchObject({ TABLE_NAME: app.tableNames.main, GRAPHQL_URL: app.api.graphqlUrl, DYNAMODB_ENDPOINT: app.dynamodb.endpoint });
+  // only the Lambdas that call the API get its URL (manifest: callsApi)
+  expect(app.api.lambdaEnvironment('admin').GRAPHQL_URL).toBeUndefined();
+  // these values are this app's own, so finding them in process.env would mean the host wrote them
+  expect(process.env.GRAPHQL_URL).not.toBe(app.api.graphqlUrl);
+  expect(process.env.DYNAMODB_ENDPOINT).not.toBe(app.dynamodb.endpoint);
+  expect(process.env.TABLE_NAME).not.toBe(app.tableNames.main);
 });

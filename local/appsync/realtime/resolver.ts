@@ -5,7 +5,7 @@ import type { ResolverDefinition } from '../../../resolvers/manifest-types.ts';
 import type { Principal } from '../auth/index.ts';
 import { FieldError } from '../errors.ts';
 import { runResolver, type ResolverContext, type ResolverRuntime } from '../run-resolver.ts';
-import type { SubscriptionResolverInfo, SubscriptionResolverOutcome } from './server.ts';
+import type { SubscriptionResolverInfo, SubscriptionResolverOutcome } from './subscription.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
