@@ -19,11 +19,19 @@ export const keys = {
   experimentPartition: (id: string) => `EXP#${id}`,
   assignment: (experimentId: string, userId: string) => ({ pk: `EXP#${experimentId}#U#${userId}`, sk: 'ASSIGN' }),
   code: (code: string) => ({ pk: `CODE#${code}`, sk: 'CODE' }),
+  /**
+   * The referee's attribution. Since issue 16 it is also the counted signup's event item (entity
+   * Event, kind SIGNUP): one conditional put is both "one attribution per referee" and the event.
+   */
   attribution: (experimentId: string, refereeId: string) => ({ pk: `EXP#${experimentId}#REF#${refereeId}`, sk: 'ATTR' }),
+  /** The referee's first counted conversion (an event item): one per referee, so "first" is decided by a conditional put. */
+  firstConversion: (experimentId: string, refereeId: string) => ({ pk: `EXP#${experimentId}#REF#${refereeId}`, sk: 'CONV1' }),
   event: (experimentId: string, eventId: string) => ({ pk: `EXP#${experimentId}#E#${eventId}`, sk: 'EVT' }),
   aggregate: (experimentId: string, phase: number, variant: string) => ({ pk: `EXP#${experimentId}`, sk: `${AGGREGATE_SK_PREFIX}${phase}#${variant}` }),
-  /** The aggregator's marker of one applied stream record (its eventID): exactly-once totals. */
+  /** The aggregator's marker of one applied stream record (its eventID): exactly-once totals (issue 12; no longer written). */
   aggregateRecord: (eventId: string) => ({ pk: `AGGREC#${eventId}`, sk: 'AGGREC' }),
+  /** The aggregator's marker of one committed chunk of stream records, keyed by its first record's hash (issue 16). */
+  aggregateChunk: (recordHash: string) => ({ pk: `AGGCHUNK#${recordHash}`, sk: 'AGGCHUNK' }),
   finalResults: (experimentId: string, phase: number) => ({ pk: `EXP#${experimentId}`, sk: `${FINAL_SK_PREFIX}${phase}` }),
   analysisState: (experimentId: string) => ({ pk: `EXP#${experimentId}`, sk: ANALYSIS_SK }),
   /** Results snapshots: P#<phase>#<computedAt>, oldest first; `resultsHistory` is one Query. */

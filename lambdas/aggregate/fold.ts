@@ -42,6 +42,13 @@ export interface Image {
   revenue?: number;
   rewardCost?: number;
   outcome?: string;
+  kind?: string;
+  /** Issue 16: set on event items whose effects the aggregator applies (lambdas/aggregate/referrer-fold.ts). */
+  agg?: number;
+  /** A counted conversion that is its referee's first. */
+  first?: boolean;
+  /** The aggregator's write count on a counters item (referrer-fold.ts FOLD_REV). */
+  frev?: number;
 }
 
 export interface Change {
@@ -75,11 +82,20 @@ export function foldChange(change: Change, deltas: Map<string, Totals>): void {
       d.rejectedAsFraud += 1;
       deltas.set(key, d);
     }
+    // A referee's first counted conversion (issue 16: decided by the events Lambda's conditional put).
+    if (change.eventName === 'INSERT' && image.agg === 1 && image.outcome === 'COUNTED' && image.kind === 'CONVERSION' && image.first === true) {
+      const key = deltaKey(image.experimentId, phase, image.variant);
+      const d = deltas.get(key) ?? emptyTotals();
+      d.convertingReferees += 1;
+      deltas.set(key, d);
+    }
     return;
   }
   if (image.entity !== 'Assignment' && image.entity !== 'Attribution') return;
   // Items are never deleted on purpose; a TTL or manual REMOVE must not un-count history.
   if (change.eventName === 'REMOVE') return;
+  // The aggregator's own writes of a counters item were folded in the transaction that wrote them.
+  if (change.eventName === 'MODIFY' && (change.oldImage?.frev ?? 0) !== (change.newImage?.frev ?? 0)) return;
   const key = deltaKey(image.experimentId, phase, image.variant);
   const d = deltas.get(key) ?? emptyTotals();
   const before = change.eventName === 'INSERT' ? {} : (change.oldImage ?? {});

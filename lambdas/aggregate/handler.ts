@@ -1,8 +1,9 @@
-// Stream aggregator: applies each counted stream record exactly once to the totals of its
-// (experiment, phase, variant) — per-record markers committed with the merged deltas, partial
-// failures reported to Lambda (exactlyOnce.ts) — then publishes each touched experiment's live
-// counts once. Nothing after the commits may throw: a failure there would make Lambda retry
-// records whose counts are already in (harmless now, but wasted).
+// Stream aggregator: applies each stream record exactly once — counted events to their referrer's
+// counters and the reward ledger (referrer-fold.ts), every change to the totals of its (experiment,
+// phase, variant) — in chunks guarded by one marker each, partial failures reported to Lambda
+// (exactlyOnce.ts); then publishes each touched experiment's live counts once. Nothing after the
+// commits may throw: a failure there would make Lambda retry records whose counts are already in
+// (harmless now, but wasted).
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { callGraphql } from '../shared/graphql-client.ts';
@@ -86,7 +87,13 @@ export const handler = handlerFor(process.env);
 /** The handler with its context passed in: `{ batchItemFailures }` for Lambda's ReportBatchItemFailures. */
 export async function aggregate(event: StreamEvent, { stores, config }: HandlerContext): Promise<PartialItemFailureResponse> {
   if (!event.Records.length) return { batchItemFailures: [] };
-  const { response, experiments } = await aggregateOnce(event, (records, merged) => stores.totals.applyOnce(records, merged));
+  const { response, experiments } = await aggregateOnce(event, {
+    marker: (id) => stores.totals.chunkMarker(id),
+    putContinuation: (id, ids) => stores.totals.putContinuation(id, ids),
+    applyChunk: (chunk) => stores.totals.applyChunk(chunk),
+    referrer: (experimentId, userId) => stores.referrals.counters(experimentId, userId, true),
+    experiment: (id) => stores.experiments.get(id, { consistentRead: false }),
+  });
   await publish(config, stores.totals, experiments);
   await publishRewards(config, event.Records);
   return response;

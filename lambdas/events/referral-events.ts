@@ -1,13 +1,19 @@
-// Referral events with offers, rewards and fraud rules (issue 14). Each call reads what the rules
-// need, asks the pure planner (domain/referrals/plan.ts) what the event does, and writes that in
-// one transaction with the event item, idempotent by eventId:
-//   REJECTED      the event item alone (1 WCU), with the rule's reason; counts nothing
-//   UNATTRIBUTED  the event item alone (1 WCU)
-//   COUNTED       event + the per-user counters it moves + one item per reward earned
-// The referrer's counters item carries the state the rules and the ledger read (velocity, shared
-// IP, rewards so far); a write that moves that state is conditioned on the `rev` it read, and a
-// refused condition sends the call round again (re-read, re-decide), so caps, tiers and velocity
-// hold under concurrency. Write units as AWS bills them are in docs/referrals.md ("Write costs").
+// Referral events with offers, rewards and fraud rules (issues 14 and 16). Each call reads what the
+// rules need, asks the pure planner (domain/referrals/plan.ts) what the event does, and writes ONE
+// item, conditionally (idempotent by eventId):
+//   REJECTED / UNATTRIBUTED / ALREADY_ATTRIBUTED   the event item, with its reason; counts nothing
+//   COUNTED invite, click                           the event item (`agg: 1`, the referrer named)
+//   COUNTED signup                                  the event item at the referee's attribution key:
+//                                                   the same put is "one attribution per referee"
+//   COUNTED conversion                              the event item; a referee's first conversion is
+//                                                   put at its own key (firstConversion), so "first"
+//                                                   is decided once by that put
+// 1 WCU each (items stay under 1 KB). What a counted event does to its referrer's counters, the
+// fraud rules' state and the reward ledger is applied by the stream aggregator, per batch, in
+// stream order (lambdas/aggregate/referrer-fold.ts); so the rules below that read the referrer's
+// state (SAME_DEVICE, its shared-IP limit, VELOCITY) read it as of the last fold, while reward caps
+// and tiers are decided at the fold, exactly. Write units as AWS bills them: docs/referrals.md
+// ("Write costs").
 import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.ts';
 import type { Experiment } from '../domain/experiment.ts';
 import { normalizeEmailDomain } from '../domain/referrals/fraud.ts';
@@ -21,15 +27,12 @@ import {
   type CodeFacts,
   type ExperimentFacts,
   type Plan,
-  type ReferrerChange,
 } from '../domain/referrals/plan.ts';
 import { referrerStateOf, REFERRER_FIELDS } from '../domain/referrals/referrer-state.ts';
-import type { RewardGrant } from '../domain/referrals/rewards.ts';
 import type { AppSyncResolverEvent } from '../shared/appsync-event.ts';
 import { requireInput } from '../shared/args.ts';
 import type { HandlerContext } from '../store/context.ts';
 import type { ReferralStore, Stores } from '../store/stores.ts';
-import type { TransactItem } from '../store/table.ts';
 import { keys } from '../../model/keys.ts';
 import { OutsideRunningWindowError, UnknownCodeError } from './errors.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -52,8 +55,6 @@ export interface RecordResult {
 
 /** Raw events age out after this; the totals they fed stay. */
 export const EVENT_TTL_DAYS = 180;
-/** Read-decide-write rounds before giving up on a referrer that keeps changing under us. */
-const MAX_ROUNDS = 8;
 
 // ---------------------------------------------------------------------------------------------
 // Reads
@@ -89,9 +90,10 @@ export function experimentFacts(experiment: Experiment, variant: string | null):
 // ---------------------------------------------------------------------------------------------
 // Writes
 
-function eventItem(result: RecordResult, fields: Record<string, unknown>, now: number) {
+/** The event item; `key` places it elsewhere than its eventId's key (then it carries `eventId`). */
+function eventItem(result: RecordResult, fields: Record<string, unknown>, now: number, key?: { pk: string; sk: string }) {
   return {
-    ...keys.event(result.experimentId ?? '-', result.eventId),
+    ...(key ? { ...key, eventId: result.eventId } : keys.event(result.experimentId ?? '-', result.eventId)),
     entity: 'Event',
     ...fields,
     // The aggregator counts REJECTED inserts per (experiment, phase, variant): `fields` carries the phase.
@@ -118,7 +120,6 @@ function storedOutcome(item: Record<string, unknown> | undefined, experimentId: 
   };
 }
 
-const NEW_ITEM = { expression: 'attribute_not_exists(pk)' };
 
 async function storedResult(referrals: ReferralStore, experimentId: string, eventId: string): Promise<RecordResult> {
   const result = storedOutcome(await referrals.event(experimentId, eventId), experimentId, eventId);
@@ -132,62 +133,12 @@ async function recordOnly(referrals: ReferralStore, result: RecordResult, fields
   return storedResult(referrals, result.experimentId!, result.eventId);
 }
 
-function referrerUpdate(experimentId: string, referrerId: string, change: ReferrerChange): TransactItem {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const part = (field: string, value: unknown, i: string) => {
-    names[`#${i}`] = field;
-    values[`:${i}`] = value;
-    return [`#${i}`, `:${i}`] as const;
-  };
-  const sets = Object.entries(change.set).map(([f, v], i) => part(f, v, `s${i}`)).map(([n, v]) => `${n} = ${v}`);
-  const adds = Object.entries(change.add).map(([f, v], i) => part(f, v, `a${i}`)).map(([n, v]) => `${n} ${v}`);
-  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
-  let condition = 'attribute_exists(pk)';
-  const condValues: Record<string, unknown> = {};
-  const condNames: Record<string, string> = {};
-  if (change.expectRev !== null) {
-    condNames['#rev'] = REFERRER_FIELDS.rev;
-    condValues[':rev'] = change.expectRev;
-    condition += change.expectRev === 0 ? ' AND (attribute_not_exists(#rev) OR #rev = :rev)' : ' AND #rev = :rev';
-  }
-  return { update: keys.assignment(experimentId, referrerId), expression, names, values, condition: { expression: condition, names: condNames, values: condValues } };
-}
-
-function rewardItems(experimentId: string, variant: string, eventId: string, referrerId: string, refereeId: string, grants: RewardGrant[], now: string): TransactItem[] {
-  return grants.map((g) => ({
-    put: {
-      ...keys.reward(g.userId, experimentId, g.rewardId),
-      entity: 'Reward',
-      rewardId: g.rewardId,
-      experimentId,
-      userId: g.userId,
-      role: g.role,
-      variant,
-      amount: g.reward.amount ?? undefined,
-      currency: g.reward.currency ?? undefined,
-      name: g.reward.name ?? undefined,
-      cost: g.reward.cost,
-      status: 'PENDING',
-      referrerId,
-      refereeId,
-      tierAt: g.tierAt ?? undefined,
-      eventId,
-      createdAt: now,
-      updatedAt: now,
-    },
-    condition: NEW_ITEM,
-  }));
-}
-
-type Written = { result: RecordResult } | { retry: true; reasons: (string | undefined)[] };
-
-/** The event with its counter updates; a refused event condition is a replay (its stored answer). */
-async function writeCounted(referrals: ReferralStore, result: RecordResult, fields: Record<string, unknown>, items: TransactItem[]): Promise<Written> {
-  const outcome = await referrals.transact(() => [{ put: eventItem(result, fields, Date.now()), condition: NEW_ITEM }, ...items]);
-  if (outcome.ok) return { result };
-  if (outcome.reasons[0] === 'ConditionalCheckFailed') return { result: await storedResult(referrals, result.experimentId!, result.eventId) };
-  return { retry: true, reasons: outcome.reasons };
+/**
+ * A counted event: its item alone, marked for the aggregator (`agg: 1`) and naming the referrer
+ * whose counters it moves. A repeat of the eventId returns the first outcome.
+ */
+async function recordCounted(referrals: ReferralStore, result: RecordResult, fields: Record<string, unknown>): Promise<RecordResult> {
+  return recordOnly(referrals, result, { ...fields, agg: 1 });
 }
 
 const refused = (plan: Extract<Plan, { type: 'REJECTED' }>) => ({ outcome: 'REJECTED' as const, reason: plan.verdict.reason, detail: plan.verdict.message });
@@ -234,9 +185,8 @@ function funnelEvent(kind: 'INVITE' | 'CLICK') {
           });
     if (plan.type === 'REJECTED') return recordOnly(referrals, { ...base, ...refused(plan) }, fields);
     if (plan.type !== 'COUNTED') throw new Error(`unexpected plan ${plan.type} for ${kind}`);
-    const written = await writeCounted(referrals, base, fields, [referrerUpdate(code.experimentId, code.referrerId, plan.referrer)]);
-    if ('retry' in written) throw new Error(`recording ${kind} ${eventId} was cancelled: ${written.reasons.join(', ')}`);
-    return written.result;
+    const hashes = kind === 'INVITE' ? { deviceHash: plan.referrer.set[REFERRER_FIELDS.deviceHash], ipHash: plan.referrer.set[REFERRER_FIELDS.ipHash] } : {};
+    return recordCounted(referrals, base, { ...fields, referrerId: code.referrerId, ...hashes });
   };
 }
 
@@ -288,57 +238,51 @@ export async function recordSignup(event: AppSyncResolverEvent, { stores }: Hand
   const base: RecordResult = { eventId, kind: 'SIGNUP', experimentId, variant: code.variant, outcome: 'COUNTED', duplicate: false, reason: null, detail: null, paused };
   const occurredAt = (input.occurredAt as string | undefined) ?? null;
   const fields = { code: code.code, refereeId, occurredAt, phase: code.phase };
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const [referrerItem, referrerAttribution, refereeItem] = await Promise.all([
-      referrals.counters(experimentId, code.referrerId),
-      referrals.attribution(experimentId, code.referrerId),
-      referrals.counters(experimentId, refereeId, false),
-    ]);
-    const now = new Date();
-    const plan = planSignup({
-      experiment: facts,
-      code,
-      input: { refereeId, occurredAt, deviceHash: fingerprint(experiment.salt, deviceId), ipHash: fingerprint(experiment.salt, ip), emailDomain, accountCreatedAt: (input.accountCreatedAt as string | undefined) ?? null },
-      now,
-      referrer: referrerStateOf(referrerItem),
-      referrerReferredBy: typeof referrerAttribution?.referrerId === 'string' ? referrerAttribution.referrerId : null,
-      refereeHasCode: typeof refereeItem?.code === 'string',
-    });
-    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...base, ...refused(plan) }, fields);
-    if (plan.type !== 'COUNTED') throw new Error(`unexpected plan ${plan.type} for a signup`);
-    const attributedAt = plan.attributedAt!;
-    checkRunningWindow(experiment, attributedAt);
-    const written = await writeCounted(referrals, base, { ...fields, occurredAt: attributedAt }, [
-      {
-        put: {
-          // The referee is the key; not repeated, so that the item stays under 1 KB with the longest ids.
-          ...keys.attribution(experimentId, refereeId),
-          entity: 'Attribution',
-          experimentId,
-          referrerId: code.referrerId,
-          variant: code.variant,
-          // The referrer's phase: the referee's conversions count in the phase the referrer was assigned in.
-          phase: code.phase,
-          code: code.code,
-          attributedAt,
-          conversions: 0,
-        },
-        condition: NEW_ITEM,
-      },
-      referrerUpdate(experimentId, code.referrerId, plan.referrer),
-      ...rewardItems(experimentId, code.variant, eventId, code.referrerId, refereeId, plan.rewards, now.toISOString()),
-    ]);
-    if ('result' in written) return written.result;
-    if (written.reasons[1] === 'ConditionalCheckFailed') {
-      return recordOnly(
-        referrals,
-        { ...base, outcome: 'ALREADY_ATTRIBUTED', reason: 'the referee was already attributed to a referrer in this experiment; a referee counts once' },
-        fields,
-      );
-    }
-    // The referrer's state moved since we read it (or a conflict outlasted the retries): decide again.
-  }
-  throw new Error(`recording signup ${eventId} kept conflicting with concurrent events of the same referrer`);
+  const [referrerItem, referrerAttribution, refereeItem, attribution] = await Promise.all([
+    // As of the last fold (the aggregator writes it): the device, shared-IP and velocity rules.
+    referrals.counters(experimentId, code.referrerId),
+    referrals.attribution(experimentId, code.referrerId),
+    referrals.counters(experimentId, refereeId, false),
+    referrals.attribution(experimentId, refereeId),
+  ]);
+  const already = async (stored: Record<string, unknown> | undefined): Promise<RecordResult> => {
+    const same = stored?.eventId === eventId ? storedOutcome(stored, experimentId, eventId) : undefined;
+    if (same) return same;
+    return recordOnly(referrals, { ...base, outcome: 'ALREADY_ATTRIBUTED', reason: 'the referee was already attributed to a referrer in this experiment; a referee counts once' }, fields);
+  };
+  const now = new Date();
+  const plan = planSignup({
+    experiment: facts,
+    code,
+    input: { refereeId, occurredAt, deviceHash: fingerprint(experiment.salt, deviceId), ipHash: fingerprint(experiment.salt, ip), emailDomain, accountCreatedAt: (input.accountCreatedAt as string | undefined) ?? null },
+    now,
+    referrer: referrerStateOf(referrerItem),
+    referrerReferredBy: typeof referrerAttribution?.referrerId === 'string' ? referrerAttribution.referrerId : null,
+    refereeHasCode: typeof refereeItem?.code === 'string',
+  });
+  if (plan.type === 'REJECTED') return recordOnly(referrals, { ...base, ...refused(plan) }, fields);
+  if (plan.type !== 'COUNTED') throw new Error(`unexpected plan ${plan.type} for a signup`);
+  if (attribution) return already(attribution);
+  const attributedAt = plan.attributedAt!;
+  checkRunningWindow(experiment, attributedAt);
+  // The attribution is the counted signup's event item: one conditional put (1 WCU) is both.
+  // The referee is the key and `occurredAt` the attribution time: neither is repeated, so that the
+  // item stays under 1 KB (1 WCU) with the longest ids.
+  const item = eventItem(base, {
+    ...fields,
+    refereeId: undefined,
+    occurredAt: attributedAt,
+    referrerId: code.referrerId,
+    // The referrer's phase: the referee's conversions count in the phase the referrer was assigned in.
+    phase: code.phase,
+    sharesIp: plan.referrer.add[REFERRER_FIELDS.refereesFromIp] === 1 || undefined,
+    agg: 1,
+  }, now.getTime(), keys.attribution(experimentId, refereeId));
+  // Attributions do not expire: conversions are credited for the whole attribution window.
+  delete (item as { expiresAt?: number }).expiresAt;
+  if (await referrals.putNewEvent(item)) return base;
+  // Someone attributed the referee first (or this eventId did, concurrently).
+  return already(await referrals.attribution(experimentId, refereeId));
 }
 
 interface AttributionItem {
@@ -347,6 +291,7 @@ interface AttributionItem {
   /** The referrer's phase; absent on attributions made before phases: phase 1. */
   phase?: number;
   attributedAt: string;
+  occurredAt?: string;
   conversions?: number;
 }
 
@@ -378,36 +323,34 @@ export async function recordConversion(event: AppSyncResolverEvent, { stores }: 
   const fields = { refereeId, value, currency: currency.currency, occurredAt: occurredAt ?? new Date().toISOString() };
   const base: RecordResult = { eventId, kind: 'CONVERSION', experimentId, variant: null, outcome: 'COUNTED', duplicate: false, reason: null, detail: null, paused };
 
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const attribution = (await referrals.attribution(experimentId, refereeId)) as unknown as AttributionItem | undefined;
-    if (!attribution) {
-      return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
-    }
-    const withVariant = { ...base, variant: attribution.variant };
-    const phaseFields = { ...fields, phase: attribution.phase ?? 1 };
-    const facts = experimentFacts(experiment, attribution.variant);
-    const seen = attribution.conversions ?? 0;
-    // The referrer's state only matters when this can be the referee's first conversion.
-    const referrerItem = seen === 0 && facts.offer ? await referrals.counters(experimentId, attribution.referrerId) : undefined;
-    const now = new Date();
-    const plan = planConversion({
-      experiment: facts, attribution: { ...attribution, conversions: seen }, refereeId, value, occurredAt, now, referrer: referrerStateOf(referrerItem),
-    });
-    if (plan.type === 'REJECTED') return recordOnly(referrals, { ...withVariant, ...refused(plan) }, phaseFields);
-    if (plan.type === 'UNATTRIBUTED') return recordOnly(referrals, { ...withVariant, outcome: 'UNATTRIBUTED', reason: plan.reason }, phaseFields);
-    const written = await writeCounted(referrals, withVariant, phaseFields, [
-      {
-        update: keys.attribution(experimentId, refereeId),
-        expression: 'ADD #c :one',
-        names: { '#c': 'conversions' },
-        values: { ':one': 1 },
-        // "First conversion" must be decided once: the count read is the count written over.
-        condition: seen === 0 ? { expression: 'attribute_not_exists(#c) OR #c = :seen', names: { '#c': 'conversions' }, values: { ':seen': 0 } } : undefined,
-      },
-      referrerUpdate(experimentId, attribution.referrerId, plan.referrer),
-      ...rewardItems(experimentId, attribution.variant, eventId, attribution.referrerId, refereeId, plan.rewards, now.toISOString()),
-    ]);
-    if ('result' in written) return written.result;
+  // A replay answers the first outcome; a first conversion is stored at its referee's key.
+  const existing = storedOutcome(await referrals.event(experimentId, eventId), experimentId, eventId);
+  if (existing) return existing;
+  const firstKey = keys.firstConversion(experimentId, refereeId);
+  const firstConversion = await referrals.event(experimentId, eventId, firstKey);
+  if (firstConversion?.eventId === eventId) return storedOutcome(firstConversion, experimentId, eventId)!;
+  const attribution = (await referrals.attribution(experimentId, refereeId)) as unknown as AttributionItem | undefined;
+  if (!attribution) {
+    return recordOnly(referrals, { ...base, outcome: 'UNATTRIBUTED', reason: 'the referee did not sign up through a referral in this experiment' }, fields);
   }
-  throw new Error(`recording conversion ${eventId} kept conflicting with concurrent events of the same referrer`);
+  // Signups since issue 16 store the attribution time as the event's occurredAt.
+  attribution.attributedAt ??= attribution.occurredAt!;
+  const withVariant = { ...base, variant: attribution.variant };
+  const phaseFields = { ...fields, phase: attribution.phase ?? 1 };
+  const plan = planConversion({
+    experiment: experimentFacts(experiment, attribution.variant),
+    // Rewards are decided by the aggregator: the planner only judges time and window here.
+    attribution: { ...attribution, conversions: 1 }, refereeId, value, occurredAt, now: new Date(), referrer: referrerStateOf(undefined),
+  });
+  if (plan.type === 'REJECTED') return recordOnly(referrals, { ...withVariant, ...refused(plan) }, phaseFields);
+  if (plan.type === 'UNATTRIBUTED') return recordOnly(referrals, { ...withVariant, outcome: 'UNATTRIBUTED', reason: plan.reason }, phaseFields);
+  const counted = { ...phaseFields, referrerId: attribution.referrerId, agg: 1 };
+  // Attributions made before issue 16 count their conversions on the attribution item.
+  if (!firstConversion && !(attribution.conversions && attribution.conversions > 0)) {
+    // The referee is the key: not repeated (1 KB with the longest ids).
+    if (await referrals.putNewEvent(eventItem(withVariant, { ...counted, refereeId: undefined, first: true }, Date.now(), firstKey))) return withVariant;
+    const winner = await referrals.event(experimentId, eventId, firstKey);
+    if (winner?.eventId === eventId) return storedOutcome(winner, experimentId, eventId)!;
+  }
+  return recordOnly(referrals, withVariant, counted);
 }

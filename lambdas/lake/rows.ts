@@ -77,7 +77,9 @@ function eventRow(item: Item): MappedRow | null {
   const outcome = text(stored.outcome) ?? (text(stored.rejectedReason) ? 'REJECTED' : null);
   if (!eventId || !kind || !outcome) return null;
   const recordedAt = text(item.recordedAt) ?? text(item.occurredAt) ?? EPOCH;
-  const refereeId = text(item.refereeId);
+  // A signup or a first conversion stored at its referee's key (issue 16) does not repeat the referee.
+  const pk = text(item.pk) ?? '';
+  const refereeId = text(item.refereeId) ?? (pk.includes('#REF#') ? pk.slice(pk.indexOf('#REF#') + '#REF#'.length) : null);
   const referrerId = text(item.referrerId);
   const code = text(item.code);
   const mapped: MappedRow = {

@@ -63,7 +63,9 @@ export function memoryStores(): MemoryStores {
   };
   const totals: TotalsStore = {
     readPartition: () => unsupported('totals.readPartition'),
-    applyOnce: () => unsupported('totals.applyOnce'),
+    chunkMarker: () => unsupported('totals.chunkMarker'),
+    putContinuation: () => unsupported('totals.putContinuation'),
+    applyChunk: () => unsupported('totals.applyChunk'),
   };
   return { experimentItems, experiments, assignments: assignmentStore, referrals, totals };
 }

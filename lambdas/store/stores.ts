@@ -9,8 +9,9 @@ import { experimentFromItem, experimentItem, isExperimentItem } from '../../mode
 import { ANALYSIS_SK, EXPERIMENT_SK, keys } from '../../model/keys.ts';
 import { isAggregateItem } from '../../model/live-counts.ts';
 import { isCodeItem, type CodeItem } from '../../model/referral-code.ts';
-import { numberForWrite, transactWriteRetryingConflicts, type Item, type Table, type TransactItem, type TransactOutcome } from './table.ts';
-import type { ChunkOutcome, CountedRecord, TotalsDelta } from '../aggregate/exactlyOnce.ts';
+import { numberForWrite, transactWriteRetryingConflicts, type Item, type Key, type Table, type TransactItem, type TransactOutcome } from './table.ts';
+import { FOLD_REV, FOLDED_FIELDS } from '../aggregate/referrer-fold.ts';
+import type { ChunkOutcome, ChunkWrite, TotalsDelta } from '../aggregate/exactlyOnce.ts';
 
 export interface ExperimentStore {
   /**
@@ -35,7 +36,8 @@ export interface AssignmentStore {
 /** Referral codes, raw events and attributions (the events Lambda). */
 export interface ReferralStore {
   code(code: string): Promise<CodeItem | null>;
-  event(experimentId: string, eventId: string): Promise<Item | undefined>;
+  /** An event item by its eventId, or at `key` (an event stored at its referee's key: a signup, a first conversion). */
+  event(experimentId: string, eventId: string, key?: Key): Promise<Item | undefined>;
   attribution(experimentId: string, refereeId: string): Promise<Item | undefined>;
   /** A user's assignment item as stored (with the referrer's counters and rule state), consistent unless told. */
   counters(experimentId: string, userId: string, consistentRead?: boolean): Promise<Item | undefined>;
@@ -60,17 +62,21 @@ export interface ExperimentPartition {
 }
 
 /** What committing one chunk of stream records did (see lambdas/aggregate/exactlyOnce.ts). */
-export type { ChunkOutcome, CountedRecord, TotalsDelta } from '../aggregate/exactlyOnce.ts';
+export type { ChunkOutcome, ChunkWrite, TotalsDelta } from '../aggregate/exactlyOnce.ts';
 
 /** Per-variant totals (the aggregator writes them, results and live counts read them). */
 export interface TotalsStore {
   /** The experiment and its totals in one Query of its partition; null when there is no experiment. */
   readPartition(experimentId: string): Promise<ExperimentPartition | null>;
+  /** The record hashes a committed chunk's marker lists, or undefined (see lambdas/aggregate/exactlyOnce.ts). */
+  chunkMarker(markerId: string): Promise<string[] | undefined>;
+  /** A marker for the rest of a committed chunk, keyed by the next record it lists (a plain put). */
+  putContinuation(markerId: string, ids: string[]): Promise<void>;
   /**
-   * Adds `merged` to the totals and writes one marker per record (its eventID), all or nothing;
-   * a record whose marker exists was applied before and cancels the write (its eventID is returned).
+   * One transaction: the chunk's marker (new), the totals deltas, the referrers' counters (as
+   * computed, conditioned on what was read) and the reward items (new); all or nothing.
    */
-  applyOnce(records: CountedRecord[], merged: TotalsDelta[]): Promise<ChunkOutcome>;
+  applyChunk(chunk: ChunkWrite): Promise<ChunkOutcome>;
 }
 
 export interface Stores {
@@ -115,6 +121,43 @@ function totalsUpdate(d: TotalsDelta, now: string): TransactItem {
   };
 }
 
+/**
+ * The aggregator's write of a referrer's counters: the folded fields as computed (absolute values)
+ * and `frev` + 1, conditioned on the `frev` and `rewardCost` it read (revokeReward moves the latter
+ * without the aggregator), so a concurrent change sends the chunk round again.
+ */
+function referrerWrite(experimentId: string, userId: string, read: Item, next: Item): TransactItem {
+  const names: Record<string, string> = { '#frev': FOLD_REV };
+  const values: Record<string, unknown> = { ':frev': next[FOLD_REV] };
+  const sets = ['#frev = :frev'];
+  const removes: string[] = [];
+  FOLDED_FIELDS.forEach((f, i) => {
+    if (next[f] === read[f]) return;
+    names[`#f${i}`] = f;
+    if (next[f] === undefined) removes.push(`#f${i}`);
+    else {
+      values[`:f${i}`] = typeof next[f] === 'number' ? numberForWrite(next[f] as number) : next[f];
+      sets.push(`#f${i} = :f${i}`);
+    }
+  });
+  const condNames: Record<string, string> = { '#frev': FOLD_REV, '#cost': 'rewardCost' };
+  const condValues: Record<string, unknown> = {};
+  const readRev = typeof read[FOLD_REV] === 'number' ? (read[FOLD_REV] as number) : undefined;
+  let condition = `attribute_exists(pk) AND ${readRev === undefined ? 'attribute_not_exists(#frev)' : '#frev = :readRev'}`;
+  if (readRev !== undefined) condValues[':readRev'] = readRev;
+  if (typeof read.rewardCost === 'number') {
+    condition += ' AND #cost = :readCost';
+    condValues[':readCost'] = read.rewardCost;
+  } else condition += ' AND attribute_not_exists(#cost)';
+  return {
+    update: keys.assignment(experimentId, userId),
+    expression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    names,
+    values,
+    condition: { expression: condition, names: condNames, values: condValues },
+  };
+}
+
 export function dynamoStores(table: Table): Stores {
   return {
     experiments: {
@@ -156,7 +199,7 @@ export function dynamoStores(table: Table): Stores {
         const item = await table.get(keys.code(code), false);
         return isCodeItem(item) ? item : null;
       },
-      event: (experimentId, eventId) => table.get(keys.event(experimentId, eventId)),
+      event: (experimentId, eventId, key) => table.get(key ?? keys.event(experimentId, eventId)),
       attribution: (experimentId, refereeId) => table.get(keys.attribution(experimentId, refereeId)),
       counters: (experimentId, userId, consistentRead = true) => table.get(keys.assignment(experimentId, userId), consistentRead),
       reward: (userId, experimentId, rewardId) => table.get(keys.reward(userId, experimentId, rewardId)),
@@ -185,19 +228,35 @@ export function dynamoStores(table: Table): Stores {
         const analysis = items.find((i) => i.sk === ANALYSIS_SK);
         return { experiment, totals, readouts, updatedAt, ...(analysis ? { analysis } : {}) };
       },
-      async applyOnce(records, merged) {
+      async chunkMarker(markerId) {
+        const item = await table.get(keys.aggregateChunk(markerId));
+        return Array.isArray(item?.ids) ? (item.ids as string[]) : undefined;
+      },
+      async putContinuation(markerId, ids) {
+        const expiresAt = Math.floor(Date.now() / 1000) + MARKER_TTL_SECONDS;
+        await table.put({ ...keys.aggregateChunk(markerId), entity: 'AggregateChunk', ids, expiresAt }, NEW_ITEM);
+      },
+      async applyChunk(chunk) {
         const now = new Date().toISOString();
         const expiresAt = Math.floor(Date.now() / 1000) + MARKER_TTL_SECONDS;
+        const referrers = chunk.referrers.map((r) => referrerWrite(r.experimentId, r.userId, r.read, r.next));
         const outcome = await transactWriteRetryingConflicts(table, () => [
-          ...records.map((r) => ({
-            put: { ...keys.aggregateRecord(r.eventID), entity: 'AggregateRecord', sequenceNumber: r.sequenceNumber, expiresAt },
-            condition: NEW_ITEM,
-          })),
-          ...merged.map((d) => totalsUpdate(d, now)),
+          { put: { ...keys.aggregateChunk(chunk.markerId), entity: 'AggregateChunk', ids: chunk.ids, expiresAt }, condition: NEW_ITEM },
+          ...chunk.deltas.map((d) => totalsUpdate(d, now)),
+          ...referrers,
+          ...chunk.rewards.map((put) => ({ put, condition: NEW_ITEM })),
         ]);
         if (outcome.ok) return { ok: true };
-        const applied = records.filter((_, i) => outcome.reasons[i] === 'ConditionalCheckFailed').map((r) => r.eventID);
-        return { ok: false, applied, reason: outcome.reasons.filter((r) => r && r !== 'None').join(', ') };
+        const at = (i: number) => outcome.reasons[i] === 'ConditionalCheckFailed';
+        const first = 1 + chunk.deltas.length;
+        const rewardsFrom = first + referrers.length;
+        return {
+          ok: false,
+          markerExists: at(0),
+          staleReferrers: referrers.some((_, i) => at(first + i)),
+          existingRewards: chunk.rewards.map((_, i) => i).filter((i) => at(rewardsFrom + i)),
+          reason: outcome.reasons.filter((r) => r && r !== 'None').join(', '),
+        };
       },
     },
   };

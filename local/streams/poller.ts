@@ -57,6 +57,12 @@ export interface PollerOptions extends StreamSourceSettings {
 export interface StreamPoller {
   /** Resolves once every record written before the call has been handed to the handler. */
   drain(timeoutMs?: number): Promise<void>;
+  /**
+   * Holds reading (records wait in the stream) until resume(): tests use it to hand the handler a
+   * known batch, e.g. to price a burst of events folded together.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
   stats: { batches: number; records: number; failures: number };
 }
@@ -97,6 +103,7 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
   const shards = new Map<string, ShardState>();
   const stats = { batches: 0, records: 0, failures: 0 };
   let running = true;
+  let paused = false;
   let idle = false;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) => new Promise<void>((r) => { const t = setTimeout(r, ms); wake = () => { clearTimeout(t); r(); }; });
@@ -242,7 +249,7 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
         }
         sinceRefresh += 1;
         let handled = 0;
-        for (const [id, state] of shards) if (!state.closed) handled += await pollShard(id, state);
+        if (!paused) for (const [id, state] of shards) if (!state.closed) handled += await pollShard(id, state);
         idle = handled === 0;
         if (idle) await sleep(options.pollIntervalMs ?? 100);
         if (failures > 0) {
@@ -279,6 +286,13 @@ export function startStreamPoller(options: PollerOptions): StreamPoller {
         await new Promise((r) => setTimeout(r, 150));
         idleRounds = idle ? idleRounds + 1 : 0;
       }
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      wake?.();
     },
     async stop() {
       running = false;

@@ -103,6 +103,8 @@ async function aggregates(experimentId: string): Promise<Record<string, Item>> {
 }
 
 async function getItem(pk: string, sk: string): Promise<Item | undefined> {
+  // Counters are folded by the stream aggregator (issue 16): read them once it has caught up.
+  if (sk === 'ASSIGN') await app.poller!.drain();
   const out = await app.client.send(new QueryCommand({
     TableName: table,
     KeyConditionExpression: 'pk = :pk AND sk = :sk',
@@ -220,7 +222,7 @@ describe('the referral funnel of one referrer and three referees', () => {
       const eventId = `sgn-${i + 1}`;
       expect(await send('signup', { eventId, code, refereeId })).toEqual(counted('B', 'SIGNUP', eventId));
       expect(await getItem(`EXP#${exp}#REF#${refereeId}`, 'ATTR')).toMatchObject({
-        referrerId: referrer, variant: 'B', code, conversions: 0,
+        referrerId: referrer, variant: 'B', code, eventId, kind: 'SIGNUP', outcome: 'COUNTED',
       });
     }
     expect(await send('signup', { eventId: 'sgn-4', code: code2, refereeId: referee4 })).toEqual(counted('B', 'SIGNUP', 'sgn-4'));
@@ -258,9 +260,12 @@ describe('the referral funnel of one referrer and three referees', () => {
     for (const c of conversions) {
       expect(await send('conversion', { experimentId: exp, currency: 'USD', ...c })).toEqual(counted('B', 'CONVERSION', c.eventId));
     }
-    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'ATTR')).toMatchObject({ conversions: 2 });
+    // The referee's first counted conversion is an event item of its own, put once (issue 16).
+    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'CONV1')).toMatchObject({ eventId: 'cnv-1', first: true });
     expect(await getItem(`EXP#${exp}#U#${referrer}`, 'ASSIGN')).toMatchObject({ conversions: 3, revenue: 35 });
-    expect(await getItem(`EXP#${exp}#E#cnv-1`, 'EVT')).toMatchObject({ kind: 'CONVERSION', outcome: 'COUNTED', variant: 'B', value: 10.5, currency: 'USD', refereeId: referees[0] });
+    expect(await getItem(`EXP#${exp}#E#cnv-2`, 'EVT')).toMatchObject({ kind: 'CONVERSION', outcome: 'COUNTED', variant: 'B', value: 4.5, currency: 'USD', refereeId: referees[0] });
+    // A referee's first conversion is stored at the referee's key (one per referee; the key names the referee), a signup at the attribution's.
+    expect(await getItem(`EXP#${exp}#REF#${referees[0]}`, 'CONV1')).toMatchObject({ eventId: 'cnv-1', kind: 'CONVERSION', outcome: 'COUNTED', variant: 'B', value: 10.5, currency: 'USD', first: true });
   });
 
   it('does not count a conversion dated in the future (INVALID_TIME), or before the signup', async () => {
@@ -273,7 +278,7 @@ describe('the referral funnel of one referrer and three referees', () => {
     const e = await send('conversion', { eventId: 'cnv-early', experimentId: exp, refereeId: referees[2], value: 5, currency: 'USD', occurredAt: early });
     expect(e).toMatchObject({ outcome: 'UNATTRIBUTED', variant: 'B' });
     expect(e.reason).toMatch(/before the referee's signup/);
-    expect(await getItem(`EXP#${exp}#REF#${referees[2]}`, 'ATTR')).toMatchObject({ conversions: 0 });
+    expect(await getItem(`EXP#${exp}#REF#${referees[2]}`, 'CONV1')).toBeUndefined();
     expect(await getItem(`EXP#${exp}#E#cnv-late`, 'EVT')).toMatchObject({ value: 99, currency: 'USD', outcome: 'REJECTED', reason: 'INVALID_TIME' });
   });
 
@@ -337,7 +342,8 @@ describe('the referral funnel of one referrer and three referees', () => {
 
   it('answers a replay of every event with duplicate: true and the original outcome, and counts it once', async () => {
     expect(sent.length).toBe(22);
-    const before = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#'));
+    await app.poller!.drain();
+    const before = (await scanTable()).filter((i) => !/^AGG(REC|CHUNK)#/.test(String(i.pk)) && !String(i.sk).startsWith('AGG#'));
     for (const { op, input, result } of sent) {
       const replay = await record(op, input);
       expect(replay, `${MUTATION_OF[op]} ${input.eventId as string}`).toEqual({ ...result, duplicate: true });
@@ -345,7 +351,8 @@ describe('the referral funnel of one referrer and three referees', () => {
     // Replays racing each other: all answers agree, one event is stored.
     const racing = await Promise.all([0, 1, 2].map(() => record('invite', { eventId: 'inv-1', code, channel: 'SMS' })));
     for (const r of racing) expect(r).toEqual({ ...counted('B', 'INVITE', 'inv-1'), duplicate: true });
-    const after = (await scanTable()).filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#'));
+    await app.poller!.drain();
+    const after = (await scanTable()).filter((i) => !/^AGG(REC|CHUNK)#/.test(String(i.pk)) && !String(i.sk).startsWith('AGG#'));
     expect(after).toEqual(before);
     await expectTotals();
   });
@@ -436,7 +443,9 @@ describe('bad input: an error with errorType, and nothing written', () => {
     const signup = await record('signup', { eventId: 'paused-sgn', code: pausedCode, refereeId: 'late-referee' });
     const conversion = await record('conversion', { eventId: 'paused-cnv', experimentId: paused, refereeId: 'late-referee', value: 5, currency: 'USD' });
     for (const r of [invite, signup, conversion]) expect(r).toMatchObject({ outcome: 'COUNTED' });
-    for (const id of ['paused-inv', 'paused-sgn', 'paused-cnv']) expect(await getItem(`EXP#${paused}#E#${id}`, 'EVT')).toMatchObject({ paused: true });
+    expect(await getItem(`EXP#${paused}#E#paused-inv`, 'EVT')).toMatchObject({ paused: true });
+    expect(await getItem(`EXP#${paused}#REF#late-referee`, 'ATTR')).toMatchObject({ eventId: 'paused-sgn', paused: true });
+    expect(await getItem(`EXP#${paused}#REF#late-referee`, 'CONV1')).toMatchObject({ eventId: 'paused-cnv', paused: true });
     expect(await getItem(`EXP#${paused}#U#${referrer}`, 'ASSIGN')).toMatchObject({ invites: 1, signups: 1, conversions: 1 });
   });
 
@@ -481,16 +490,33 @@ describe('concurrency', () => {
     await app.poller!.drain();
     expect((await aggregates(exp)).A).toMatchObject({ exposures: users.length, referrers: 1, invites: 10, invitesSumSq: 100, clicks: 6, signups: 4 });
   });
+  it('one attribution per referee and one first conversion, however many signups and conversions race (issue 16: one conditional put each)', async () => {
+    const codes = await Promise.all(users.slice(2, 5).map(async (u) => (await ok<{ code: string }>(Q.code, { e: exp, u }, { apiKey: true })).code));
+    const signups = await Promise.all(codes.flatMap((code, c) => [0, 1].map((k) => record('signup', { eventId: `race-sgn-${c}-${k}`, code, refereeId: 'race-referee' }))));
+    expect(signups.filter((r) => r.outcome === 'COUNTED')).toHaveLength(1);
+    expect(signups.filter((r) => r.outcome === 'ALREADY_ATTRIBUTED')).toHaveLength(5);
+    const conversions = await Promise.all([0, 1, 2, 3].map((i) => record('conversion', { eventId: `race-cnv-${i}`, experimentId: exp, refereeId: 'race-referee', value: 1, currency: 'USD' })));
+    expect(conversions.every((r) => r.outcome === 'COUNTED')).toBe(true);
+    const first = await getItem(`EXP#${exp}#REF#race-referee`, 'CONV1');
+    expect(conversions.map((r) => r.eventId)).toContain(first!.eventId);
+    await app.poller!.drain();
+    const counted = signups.find((r) => r.outcome === 'COUNTED')!;
+    const winner = users[2 + Number(counted.eventId.split('-')[2])]!;
+    expect(await getItem(`EXP#${exp}#U#${winner}`, 'ASSIGN')).toMatchObject({ signups: 1, conversions: 4 });
+  });
+
   it('retries a transaction DynamoDB cancels for a conflict with a concurrent one (TransactionConflict), and counts once', async () => {
-    // DynamoDB Local serialises transactions, so the conflict AWS reports is injected into the
-    // Lambdas' DynamoDB client: the first `conflicts` transactions carrying the marked eventId fail.
+    // Since issue 16 the only transactions of the event path are the aggregator's chunks. DynamoDB
+    // Local serialises transactions, so the conflict AWS reports is injected into the Lambdas'
+    // DynamoDB client: the first `conflicts` chunk transactions fail.
     const code = (await ok<{ code: string }>(Q.code, { e: exp, u: users[1]! }, { apiKey: true })).code;
+    await app.poller!.drain();
     let conflicts = 0;
     const client = getDynamoDb(lambdaConfigOf(app));
     client.middlewareStack.add(
       (next) => async (args) => {
         const text = JSON.stringify(args.input);
-        if (conflicts > 0 && text.includes('TransactItems') && text.includes('#E#conflict-')) {
+        if (conflicts > 0 && text.includes('TransactItems') && text.includes('AGGCHUNK#')) {
           conflicts -= 1;
           throw new TransactionCanceledException({
             message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]',
@@ -506,20 +532,10 @@ describe('concurrency', () => {
       conflicts = 2;
       const r = await record('click', { eventId: 'conflict-1', code, channel: 'EMAIL' });
       expect(r).toMatchObject({ outcome: 'COUNTED', duplicate: false });
-      expect(conflicts).toBe(0);
       expect(await getItem(`EXP#${exp}#U#${users[1]!}`, 'ASSIGN')).toMatchObject({ clicks: 1 });
-
-      // A conflict that does not clear is an internal error; nothing is written, and a later retry counts.
-      conflicts = 100;
-      const before = await scanTable();
-      const error = await fails(Q.click, { input: { eventId: 'conflict-2', code, channel: 'EMAIL' } }, { apiKey: true });
-      expect(error.errorType).toBe('InternalError');
-      expect(conflicts).toBeLessThan(100);
-      expect((await scanTable()).filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#')))
-        .toEqual(before.filter((i) => !String(i.pk).startsWith('AGGREC#') && !String(i.sk).startsWith('AGG#')));
-      conflicts = 0;
-      expect(await record('click', { eventId: 'conflict-2', code, channel: 'EMAIL' })).toMatchObject({ outcome: 'COUNTED', duplicate: false });
-      expect(await getItem(`EXP#${exp}#U#${users[1]!}`, 'ASSIGN')).toMatchObject({ clicks: 2 });
+      expect(conflicts).toBe(0);
+      expect(await record('click', { eventId: 'conflict-1', code, channel: 'EMAIL' })).toMatchObject({ outcome: 'COUNTED', duplicate: true });
+      expect(await getItem(`EXP#${exp}#U#${users[1]!}`, 'ASSIGN')).toMatchObject({ clicks: 1 });
     } finally {
       client.middlewareStack.remove('injectTransactionConflict');
     }

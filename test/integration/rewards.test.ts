@@ -44,7 +44,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/** The ledger once the stream aggregator, which decides rewards (issue 16), has caught up. */
 async function rewardsOf(userId: string): Promise<Reward[]> {
+  await app.poller!.drain();
   const items: Reward[] = [];
   let next: string | null = null;
   do {
@@ -84,6 +86,7 @@ describe('rewards', () => {
     expect(rita.filter((r) => r.tierAt === 2).map((r) => r.cost)).toEqual([25]);
     expect(rita.reduce((s, r) => s + r.cost, 0)).toBe(45);
     for (const f of ['f2', 'f3', 'f4']) expect(await rewardsOf(f)).toHaveLength(1);
+    await app.poller!.drain();
     expect(await t.getItem(`EXP#${exp}#U#rita`, 'ASSIGN')).toMatchObject({ rewardCount: 3 });
   });
 
