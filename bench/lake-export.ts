@@ -22,7 +22,8 @@ const log = (s: string) => process.stderr.write(`lake-export: ${s} (load ${load(
 
 const dir = mkdtempSync(join(tmpdir(), 'sl-lake-bench-'));
 // In memory: DynamoDB Local on disk commits every batch to SQLite, which would measure the disk, not the export.
-const dynamodb = await startDynamoDbLocal({ inMemory: true, startTimeoutMs: 120_000 });
+// 10^6 events are 1.3 million items held in the JVM's heap: 512 MB (the default) ran out at 10^6.
+const dynamodb = await startDynamoDbLocal({ inMemory: true, startTimeoutMs: 120_000, maxHeap: events > 200_000 ? '8g' : '2g' });
 try {
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodb.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 10 });
   const names = tableNames(manifest.tables, 'bench');

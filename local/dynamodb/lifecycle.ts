@@ -18,6 +18,8 @@ export interface DynamoDbLocalOptions {
   startTimeoutMs?: number;
   /** Listen on every interface, as DynamoDB Local does by itself (default: loopback only). */
   bindAllInterfaces?: boolean;
+  /** The JVM's heap ceiling (default 512m): an in-memory table of a million items needs several GB. */
+  maxHeap?: string;
 }
 
 export interface DynamoDbLocal {
@@ -98,7 +100,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       : ['-jar', join(jarDir, 'DynamoDBLocal.jar')];
   const args = [
     '-Xms64m',
-    '-Xmx512m',
+    `-Xmx${options.maxHeap ?? '512m'}`,
     `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
     ...main,
     ...storage,
