@@ -22,6 +22,7 @@ import { LAKE_TABLES, PARTITION_COLUMN, type LakeTable } from '../lambdas/lake/s
 import { keys } from '../model/keys.ts';
 import { attributionKey, attributionReferrer, codeReferrer, partitionDate, toLakeRow } from '../lambdas/lake/rows.ts';
 import { DUCKDB_TYPES } from './duckdb.ts';
+import { processAlive } from './pid.ts';
 import { readManifest, writeManifest, type ExportWindow, type FinishedExport } from './manifest.ts';
 
 export interface ExportProgress {
@@ -103,20 +104,11 @@ function withLock<T>(lakeDir: string, body: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8'));
-      if (pid && pid !== process.pid && alive(pid)) throw new ExportBusyError(lakeDir, pid);
+      if (pid && pid !== process.pid && processAlive(pid)) throw new ExportBusyError(lakeDir, pid);
       unlinkSync(file); // left by a process that died mid-export: its pending window is resumed
     }
   }
   return body().finally(() => rmSync(file, { force: true }));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const partFile = (seq: number) => `part-${String(seq).padStart(6, '0')}.parquet`;

@@ -8,6 +8,7 @@ import { startDynamoDbLocal } from '../../local/dynamodb/lifecycle.ts';
 import { tableNames } from '../../local/dynamodb/tables.ts';
 import { manifest } from '../../resolvers/manifest.ts';
 import { writeFileAtomic } from '../../insights/manifest.ts';
+import { processAlive } from '../../insights/pid.ts';
 
 export const STACK_FILE = 'stack.json';
 
@@ -24,21 +25,12 @@ export function writeStackInfo(dataDir: string, info: StackInfo): () => void {
   return () => rmSync(file, { force: true });
 }
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function readStackInfo(dataDir: string): StackInfo | null {
   const file = join(dataDir, STACK_FILE);
   if (!existsSync(file)) return null;
   try {
     const info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
-    return info.pid && running(info.pid) ? info : null;
+    return info.pid && processAlive(info.pid) ? info : null;
   } catch {
     return null;
   }
