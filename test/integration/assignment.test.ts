@@ -7,6 +7,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import chiSquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
+import type { Assignment as GqlAssignment, Experiment as GqlExperiment, Variant as GqlVariant } from '../../generated/graphql.ts';
 import { startTestApp } from '../support/app.ts';
 import { clearExperimentCache, EXPERIMENT_CACHE_MS } from '../../lambdas/assign/assign.ts';
 import { assignVariant } from '../../lambdas/domain/bucketing.ts';
@@ -24,25 +25,11 @@ const PAUSE = `mutation Pause($id: ID!) { pauseExperiment(id: $id) { ${EXPERIMEN
 const STOP = `mutation Stop($id: ID!) { stopExperiment(id: $id) { ${EXPERIMENT_FIELDS} } }`;
 const LIVE = `query Live($e: ID!) { liveCounts(experimentId: $e) { variants { key exposures } } }`;
 
-interface Assignment {
-  experimentId: string;
-  userId: string;
-  enrolled: boolean;
-  variant: string | null;
-  config: string | null;
-  bucket: number | null;
-  isNew: boolean;
-  reason: string | null;
-  assignedAt: string | null;
-}
-interface Experiment {
-  id: string;
-  status: string;
-  salt: string;
-  coverage: number;
-  version: number;
-  variants: { key: string; name: string; weight: number; config: string | null }[];
-}
+// The shapes these documents select, taken from the generated contract (not restated by hand).
+type Assignment = Omit<GqlAssignment, '__typename'>;
+type Experiment = Pick<GqlExperiment, 'id' | 'status' | 'salt' | 'coverage' | 'version'> & {
+  variants: Pick<GqlVariant, 'key' | 'name' | 'weight' | 'config'>[];
+};
 
 let app: App;
 let gql: ReturnType<typeof createClient>;

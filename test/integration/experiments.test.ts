@@ -6,6 +6,7 @@ import { PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../cli/app.ts';
+import type { Experiment as GqlExperiment, Variant as GqlVariant } from '../../generated/graphql.ts';
 import { startTestApp } from '../support/app.ts';
 import { createClient, experimenter, type As, type GqlResult } from '../support/client.ts';
 
@@ -24,31 +25,13 @@ const LIST = `query List($status: ExperimentStatus!, $limit: Int, $nextToken: St
   experiments(status: $status, limit: $limit, nextToken: $nextToken) { items { id status createdAt } nextToken }
 }`;
 
-interface Variant {
-  key: string;
-  name: string;
-  weight: number;
-  config: string | null;
-}
-interface Experiment {
-  id: string;
-  name: string;
-  description: string | null;
-  status: 'DRAFT' | 'RUNNING' | 'PAUSED' | 'STOPPED';
-  control: string;
-  salt: string;
-  coverage: number;
-  attributionWindowDays: number;
-  currency: string;
-  minimumDetectableEffect: number | null;
-  endDate: string | null;
-  startedAt: string | null;
-  stoppedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  variants: Variant[];
-}
+// The shape EXPERIMENT_FIELDS selects, taken from the generated contract (not restated by hand).
+type Variant = Pick<GqlVariant, 'key' | 'name' | 'weight' | 'config'>;
+type Experiment = Pick<
+  GqlExperiment,
+  | 'id' | 'name' | 'description' | 'status' | 'control' | 'salt' | 'coverage' | 'attributionWindowDays' | 'currency'
+  | 'minimumDetectableEffect' | 'endDate' | 'startedAt' | 'stoppedAt' | 'createdAt' | 'updatedAt' | 'version'
+> & { variants: Variant[] };
 type GqlError = NonNullable<GqlResult['errors']>[number];
 
 let app: App;
